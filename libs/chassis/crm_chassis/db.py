@@ -1,0 +1,65 @@
+"""Engines and sessions: SQLite by default, PostgreSQL by URL, both traced."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
+from sqlalchemy import event
+from sqlalchemy.orm import Session, sessionmaker
+
+from crm_chassis.access import Viewer
+
+
+def create_engine(url: str, *, pool_size: int = 10) -> sa.Engine:
+    """An engine tuned for its backend, with one span per SQL statement.
+
+    SQLite is shared by a service's two processes, so it runs in WAL mode,
+    waits for locks instead of failing, and takes the write lock when a
+    transaction begins: a deferred transaction that later writes can fail
+    with SQLITE_BUSY without ever waiting.
+    """
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _configure(dbapi_connection, _record):
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(connection):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    else:
+        engine = sa.create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size)
+    SQLAlchemyInstrumentor().instrument(engine=engine, enable_commenter=False)
+    return engine
+
+
+def session_factory(engine: sa.Engine) -> sessionmaker[Session]:
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def is_postgresql(engine: sa.Engine) -> bool:
+    return engine.dialect.name == "postgresql"
+
+
+def visible_to(viewer: Viewer, owner: sa.ColumnElement, team: sa.ColumnElement, territory: sa.ColumnElement) -> sa.ColumnElement[bool]:
+    """`Audience.is_visible_to` as a WHERE clause."""
+    if viewer.is_admin:
+        return sa.true()
+    clauses = [owner == viewer.subject]
+    if viewer.team:
+        clauses.append(team == viewer.team)
+    if viewer.territory:
+        clauses.append(territory == viewer.territory)
+    return sa.or_(*clauses)

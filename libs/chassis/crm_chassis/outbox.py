@@ -1,0 +1,348 @@
+"""The transactional outbox and the relay that publishes it to RabbitMQ.
+
+A state change and the events it causes commit together in the service's own
+database; the relay then publishes them in commit order with publisher
+confirms and marks them published. A broker outage delays events but never
+loses them and never fails the command that caused them. Publishing is
+at-least-once: consumers deduplicate through their inbox.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import zlib
+from collections.abc import Iterable
+from datetime import timedelta
+
+import pika
+import sqlalchemy as sa
+from opentelemetry import context as otel_context
+from opentelemetry import propagate, trace
+from prometheus_client import Counter, Gauge, Histogram
+from sqlalchemy.orm import Session
+
+from crm_chassis import db
+from crm_chassis.envelope import OutboundEvent, exchange_name, to_json, utcnow
+
+log = logging.getLogger(__name__)
+tracer = trace.get_tracer(__name__)
+
+PENDING = "pending"
+PUBLISHED = "published"
+
+PUBLISHED_TOTAL = Counter("crm_outbox_published_total", "Events the relay published", ["exchange"])
+PUBLISH_ERRORS = Counter("crm_outbox_publish_errors_total", "Failed attempts to reach or publish to the broker", ["exchange"])
+PENDING_GAUGE = Gauge("crm_outbox_pending", "Events written but not yet published", ["exchange"])
+LAG = Histogram(
+    "crm_outbox_lag_seconds",
+    "Time from the business commit to the broker's confirm",
+    ["exchange"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300),
+)
+
+# Wakes the relay of this process as soon as a local transaction wrote events;
+# rows written by the service's other process are found by polling.
+_written = threading.Event()
+
+
+def outbox_table(metadata: sa.MetaData) -> sa.Table:
+    return sa.Table(
+        "outbox",
+        metadata,
+        sa.Column("position", sa.Integer, sa.Identity(), primary_key=True),
+        sa.Column("event_id", sa.String(64), nullable=False, unique=True),
+        sa.Column("event_type", sa.String(200), nullable=False),
+        sa.Column("message_type", sa.String(300), nullable=False),
+        sa.Column("aggregate_type", sa.String(100), nullable=False),
+        sa.Column("aggregate_id", sa.String(64), nullable=False),
+        sa.Column("payload", sa.Text, nullable=False),
+        sa.Column("traceparent", sa.String(100)),
+        sa.Column("tracestate", sa.String(500)),
+        sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("state", sa.String(20), nullable=False, default=PENDING),
+        sa.Column("attempts", sa.Integer, nullable=False, default=0),
+        sa.Column("last_error", sa.Text),
+        sa.Column("published_at", sa.DateTime(timezone=True)),
+        sa.Index("ix_outbox_state_position", "state", "position"),
+    )
+
+
+def write(session: Session, table: sa.Table, events: Iterable[OutboundEvent]) -> int:
+    """Adds events to the caller's transaction, remembering the current trace."""
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier)
+    rows = [
+        {
+            "event_id": e.id,
+            "event_type": e.event_type,
+            "message_type": e.message_type,
+            "aggregate_type": e.aggregate_type,
+            "aggregate_id": e.aggregate_id,
+            "payload": to_json(e.message),
+            "traceparent": carrier.get("traceparent"),
+            "tracestate": carrier.get("tracestate"),
+            "occurred_at": e.occurred_at,
+            "state": PENDING,
+            "attempts": 0,
+        }
+        for e in events
+    ]
+    if rows:
+        session.execute(sa.insert(table), rows)
+    return len(rows)
+
+
+def notify_written() -> None:
+    _written.set()
+
+
+class BrokerUnavailable(Exception):
+    pass
+
+
+class Relay:
+    """Publishes pending outbox rows of one service, oldest first.
+
+    Only one relay per database publishes at a time (a PostgreSQL advisory
+    lock elects it), and it stops at the first failure, so events of one
+    aggregate reach the broker in the order they were committed.
+    """
+
+    def __init__(
+        self,
+        engine: sa.Engine,
+        table: sa.Table,
+        *,
+        source_service: str,
+        amqp_url: str,
+        batch_size: int = 200,
+        poll_interval: float = 0.5,
+        retention: timedelta = timedelta(days=7),
+        max_backoff: float = 30.0,
+    ):
+        self.engine = engine
+        self.table = table
+        self.exchange = exchange_name(source_service)
+        self.source_service = source_service
+        self.amqp_url = amqp_url
+        self.batch_size = batch_size
+        self.poll_interval = poll_interval
+        self.retention = retention
+        self.max_backoff = max_backoff
+        self._connection: pika.BlockingConnection | None = None
+        self._channel = None
+        self._lock_connection = None
+        self._last_cleanup = 0.0
+
+    @classmethod
+    def for_service(cls, engine: sa.Engine, table: sa.Table, source_service: str, settings) -> "Relay":
+        """A relay configured from a service's CommonSettings."""
+        return cls(
+            engine,
+            table,
+            source_service=source_service,
+            amqp_url=settings.amqp_url,
+            poll_interval=settings.relay_poll_interval,
+            retention=timedelta(hours=settings.outbox_retention_hours),
+        )
+
+    # -- one pass, usable synchronously (tests, benchmarks) ---------------
+
+    def publish_pending(self) -> int:
+        """Publishes up to one batch; returns how many were confirmed by the broker."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(self.table)
+                .where(self.table.c.state == PENDING)
+                .order_by(self.table.c.position)
+                .limit(self.batch_size)
+            ).all()
+        if not rows:
+            return 0
+        published: list[int] = []
+        try:
+            channel = self._ensure_channel()
+            for row in rows:
+                self._publish(channel, row)
+                published.append(row.position)
+        except Exception as exc:
+            PUBLISH_ERRORS.labels(self.exchange).inc()
+            self._disconnect()
+            self._record_failure(rows[len(published)].position, exc)
+            raise BrokerUnavailable(str(exc)) from exc
+        finally:
+            self._mark_published(published)
+        return len(published)
+
+    def _publish(self, channel, row) -> None:
+        parent = propagate.extract({"traceparent": row.traceparent or "", "tracestate": row.tracestate or ""})
+        with tracer.start_as_current_span(
+            f"{self.exchange} publish",
+            context=parent,
+            kind=trace.SpanKind.PRODUCER,
+            attributes={
+                "messaging.system": "rabbitmq",
+                "messaging.operation.type": "publish",
+                "messaging.destination.name": self.exchange,
+                "messaging.rabbitmq.destination.routing_key": row.event_type,
+                "messaging.message.id": row.event_id,
+            },
+        ):
+            headers = {
+                "id": row.event_id,
+                "type": row.message_type,
+                "occurred_at": row.occurred_at.isoformat(),
+                "source": self.source_service,
+                "aggregate_id": row.aggregate_id,
+            }
+            propagate.inject(headers)
+            channel.basic_publish(
+                exchange=self.exchange,
+                routing_key=row.event_type,
+                body=row.payload.encode("utf-8"),
+                properties=pika.BasicProperties(
+                    content_type="application/json",
+                    content_encoding="utf-8",
+                    delivery_mode=pika.DeliveryMode.Persistent,
+                    message_id=row.event_id,
+                    type=row.message_type,
+                    timestamp=int(row.occurred_at.timestamp()),
+                    app_id=self.source_service,
+                    headers=headers,
+                ),
+            )
+        occurred = row.occurred_at if row.occurred_at.tzinfo else row.occurred_at.replace(tzinfo=utcnow().tzinfo)
+        LAG.labels(self.exchange).observe(max(0.0, (utcnow() - occurred).total_seconds()))
+
+    def _mark_published(self, positions: list[int]) -> None:
+        if not positions:
+            return
+        with self.engine.begin() as conn:
+            conn.execute(
+                sa.update(self.table)
+                .where(self.table.c.position.in_(positions))
+                .values(state=PUBLISHED, published_at=utcnow(), attempts=self.table.c.attempts + 1, last_error=None)
+            )
+        PUBLISHED_TOTAL.labels(self.exchange).inc(len(positions))
+
+    def _record_failure(self, position: int, exc: Exception) -> None:
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    sa.update(self.table)
+                    .where(self.table.c.position == position)
+                    .values(attempts=self.table.c.attempts + 1, last_error=f"{type(exc).__name__}: {exc}"[:2000])
+                )
+        except sa.exc.SQLAlchemyError:
+            log.exception("could not record the outbox failure")
+
+    def _ensure_channel(self):
+        if self._channel is None or not self._channel.is_open:
+            self._disconnect()
+            params = pika.URLParameters(self.amqp_url)
+            params.connection_attempts = 1
+            params.socket_timeout = 5
+            params.blocked_connection_timeout = 30
+            self._connection = pika.BlockingConnection(params)
+            channel = self._connection.channel()
+            channel.exchange_declare(self.exchange, exchange_type="topic", durable=True)
+            channel.confirm_delivery()
+            self._channel = channel
+        return self._channel
+
+    def _disconnect(self) -> None:
+        connection, self._connection, self._channel = self._connection, None, None
+        if connection is not None:
+            try:
+                connection.close()
+            except Exception:  # the connection is already broken; nothing to tidy
+                pass
+
+    # -- housekeeping ------------------------------------------------------
+
+    def pending_count(self) -> int:
+        with self.engine.connect() as conn:
+            return conn.execute(
+                sa.select(sa.func.count()).select_from(self.table).where(self.table.c.state == PENDING)
+            ).scalar_one()
+
+    def delete_published_before(self, cutoff) -> int:
+        with self.engine.begin() as conn:
+            return conn.execute(
+                sa.delete(self.table).where(self.table.c.state == PUBLISHED, self.table.c.published_at < cutoff)
+            ).rowcount
+
+    def _housekeeping(self) -> None:
+        now = time.monotonic()
+        if now - self._last_cleanup < 60:
+            return
+        self._last_cleanup = now
+        PENDING_GAUGE.labels(self.exchange).set(self.pending_count())
+        self.delete_published_before(utcnow() - self.retention)
+
+    # -- leadership --------------------------------------------------------
+
+    def _acquire_leadership(self) -> bool:
+        if not db.is_postgresql(self.engine):
+            return True
+        if self._lock_connection is None:
+            self._lock_connection = self.engine.connect()
+        key = zlib.crc32(f"crm-outbox-relay:{self.exchange}".encode())
+        got = self._lock_connection.execute(sa.text("SELECT pg_try_advisory_lock(:key)"), {"key": key}).scalar_one()
+        self._lock_connection.commit()
+        return bool(got)
+
+    def _release_leadership(self) -> None:
+        if self._lock_connection is not None:
+            self._lock_connection.close()  # closing the session releases the advisory lock
+            self._lock_connection = None
+
+    # -- the loop ----------------------------------------------------------
+
+    def run(self, stop: threading.Event) -> None:
+        """Publishes until `stop` is set, backing off while the broker or database is away."""
+        backoff = 0.5
+        leader = False
+        # The relay's own work must not be counted as part of whichever request woke it.
+        token = otel_context.attach(otel_context.Context())
+        try:
+            while not stop.is_set():
+                try:
+                    if not leader:
+                        leader = self._acquire_leadership()
+                        if not leader:
+                            stop.wait(self.poll_interval * 10)
+                            continue
+                        log.info("outbox relay publishing to %s", self.exchange)
+                    published = self.publish_pending()
+                    self._housekeeping()
+                    backoff = 0.5
+                    if published < self.batch_size:
+                        _written.wait(self.poll_interval)
+                        _written.clear()
+                except BrokerUnavailable as exc:
+                    log.warning("broker unavailable, retrying in %.1fs: %s", backoff, exc)
+                    stop.wait(backoff)
+                    backoff = min(backoff * 2, self.max_backoff)
+                except sa.exc.SQLAlchemyError as exc:
+                    log.warning("outbox unreadable, retrying in %.1fs: %s", backoff, exc)
+                    self._release_leadership()
+                    leader = False
+                    stop.wait(backoff)
+                    backoff = min(backoff * 2, self.max_backoff)
+        finally:
+            self._disconnect()
+            self._release_leadership()
+            otel_context.detach(token)
+
+    def start(self) -> tuple[threading.Thread, threading.Event]:
+        stop = threading.Event()
+        thread = threading.Thread(target=self.run, args=(stop,), name=f"relay-{self.exchange}", daemon=True)
+        thread.start()
+        return thread, stop
+
+
+def wake_relay_for_shutdown() -> None:
+    """Lets a waiting relay notice its stop flag without waiting out the poll interval."""
+    _written.set()

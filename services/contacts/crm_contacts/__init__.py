@@ -1,0 +1,1 @@
+"""The contacts service: the customer file every other service trusts."""

@@ -1,0 +1,126 @@
+"""Loading and saving persons and their dossier; the only place that writes their SQL."""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from crm_chassis import db
+from crm_chassis.access import Viewer
+from crm_contacts.adapters import orm
+from crm_contacts.domain.model import Consent, EmailAddress, HistoryEntry, Person, PhoneNumber
+
+
+def _utc(value: datetime) -> datetime:
+    """SQLite hands back naive datetimes; everything we store is UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+class PersonRepository:
+    def __init__(self, session: Session, seen: list):
+        self.session = session
+        self.seen = seen
+
+    def add(self, person: Person) -> None:
+        self.session.execute(
+            sa.insert(orm.persons).values(
+                id=person.id,
+                given_name=person.given_name,
+                family_name=person.family_name,
+                owner=person.owner,
+                team=person.team,
+                territory=person.territory,
+                created_at=person.created_at,
+                updated_at=person.updated_at,
+            )
+        )
+        if person.emails:
+            self.session.execute(
+                sa.insert(orm.person_emails),
+                [{"person_id": person.id, "position": i, "address": e.address, "kind": e.kind} for i, e in enumerate(person.emails)],
+            )
+        if person.phones:
+            self.session.execute(
+                sa.insert(orm.person_phones),
+                [{"person_id": person.id, "position": i, "number": p.number, "kind": p.kind} for i, p in enumerate(person.phones)],
+            )
+        if person.consents:
+            self.session.execute(
+                sa.insert(orm.person_consents),
+                [
+                    {"person_id": person.id, "channel": c.channel, "purpose": c.purpose, "granted": c.granted, "source": c.source, "recorded_at": c.recorded_at}
+                    for c in person.consents
+                ],
+            )
+        self.seen.append(person)
+
+    def get(self, person_id: str) -> Person | None:
+        found = self._load(sa.select(orm.persons).where(orm.persons.c.id == person_id))
+        return found[0] if found else None
+
+    def exists(self, person_id: str) -> bool:
+        return self.session.execute(sa.select(orm.persons.c.id).where(orm.persons.c.id == person_id)).first() is not None
+
+    def list_visible(self, viewer: Viewer, after: tuple[datetime, str] | None, limit: int) -> list[Person]:
+        """Persons the viewer may see, in creation order, starting after a keyset position."""
+        p = orm.persons
+        query = sa.select(p).where(db.visible_to(viewer, p.c.owner, p.c.team, p.c.territory))
+        if after is not None:
+            query = query.where(sa.tuple_(orm.persons.c.created_at, orm.persons.c.id) > sa.tuple_(sa.literal(after[0]), sa.literal(after[1])))
+        return self._load(query.order_by(orm.persons.c.created_at, orm.persons.c.id).limit(limit))
+
+    def _load(self, query) -> list[Person]:
+        rows = self.session.execute(query).all()
+        if not rows:
+            return []
+        ids = [r.id for r in rows]
+        emails, phones, consents = defaultdict(list), defaultdict(list), defaultdict(list)
+        for e in self.session.execute(sa.select(orm.person_emails).where(orm.person_emails.c.person_id.in_(ids)).order_by(orm.person_emails.c.position)):
+            emails[e.person_id].append(EmailAddress(e.address, e.kind))
+        for p in self.session.execute(sa.select(orm.person_phones).where(orm.person_phones.c.person_id.in_(ids)).order_by(orm.person_phones.c.position)):
+            phones[p.person_id].append(PhoneNumber(p.number, p.kind))
+        for c in self.session.execute(
+            sa.select(orm.person_consents).where(orm.person_consents.c.person_id.in_(ids)).order_by(orm.person_consents.c.channel, orm.person_consents.c.purpose)
+        ):
+            consents[c.person_id].append(Consent(c.channel, c.purpose, c.granted, c.source, _utc(c.recorded_at)))
+        persons = [
+            Person(
+                id=r.id,
+                given_name=r.given_name,
+                family_name=r.family_name,
+                emails=emails[r.id],
+                phones=phones[r.id],
+                consents=consents[r.id],
+                owner=r.owner,
+                team=r.team,
+                territory=r.territory,
+                created_at=_utc(r.created_at),
+                updated_at=_utc(r.updated_at),
+            )
+            for r in rows
+        ]
+        self.seen.extend(persons)
+        return persons
+
+
+class HistoryRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, entry: HistoryEntry) -> None:
+        self.session.execute(
+            sa.insert(orm.person_history).values(
+                id=entry.id, person_id=entry.person_id, kind=entry.kind, summary=entry.summary, source=entry.source, occurred_at=entry.occurred_at
+            )
+        )
+
+    def list_for(self, person_id: str, before: tuple[datetime, str] | None, limit: int) -> list[HistoryEntry]:
+        """Newest first, starting before a keyset position."""
+        h = orm.person_history
+        query = sa.select(h).where(h.c.person_id == person_id)
+        if before is not None:
+            query = query.where(sa.tuple_(h.c.occurred_at, h.c.id) < sa.tuple_(sa.literal(before[0]), sa.literal(before[1])))
+        rows = self.session.execute(query.order_by(h.c.occurred_at.desc(), h.c.id.desc()).limit(limit)).all()
+        return [HistoryEntry(r.id, r.person_id, r.kind, r.summary, r.source, _utc(r.occurred_at)) for r in rows]
