@@ -1,0 +1,608 @@
+"""Renders deploy/k8s (base and every overlay) and checks the result.
+
+Every object must pass the Kubernetes 1.32 schema in strict mode, and the workloads must
+follow the conventions documented in deploy/README.md. The expected topology below is the
+deployment contract with the services' code (ports, env var names, Secret names).
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import kubernetes_validate
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+K8S_VERSION = "1.32"
+OVERLAYS = ("overlays/dev", "overlays/production")
+
+# Deployment -> (app.kubernetes.io/name, app.kubernetes.io/component, image)
+DEPLOYMENTS = {
+    "contacts": ("contacts", "grpc", "crm-contacts"),
+    "contacts-worker": ("contacts", "worker", "crm-contacts"),
+    "notifications": ("notifications", "grpc", "crm-notifications"),
+    "notifications-worker": ("notifications", "worker", "crm-notifications"),
+    "gateway": ("gateway", "gateway", "crm-gateway"),
+}
+GRPC_PORTS = {"contacts": 50051, "notifications": 50055}
+METRICS_PORTS = {
+    "contacts": 9051,
+    "contacts-worker": 9151,
+    "notifications": 9055,
+    "notifications-worker": 9155,
+    "gateway": 8080,
+}
+GATEWAY_PORT = 8080
+SERVICE_PORTS = {"contacts": 50051, "notifications": 50055, "gateway": GATEWAY_PORT}
+SUBCOMMANDS = {"grpc": "serve", "worker": "worker", "gateway": "serve"}
+CONFIGMAPS = {"contacts-config", "notifications-config", "gateway-config"}
+
+SHARED_ENV = {
+    "CRM_AMQP_URL",
+    "CRM_JWT_PUBLIC_KEY_FILE",
+    "CRM_JWT_ISSUER",
+    "CRM_JWT_AUDIENCE",
+    "CRM_LOG_LEVEL",
+}
+BACKEND_ENV = {
+    name: {
+        f"CRM_{name.upper()}_DATABASE_URL",
+        f"CRM_{name.upper()}_GRPC_PORT",
+        f"CRM_{name.upper()}_METRICS_PORT",
+        f"CRM_{name.upper()}_WORKER_METRICS_PORT",
+    }
+    for name in GRPC_PORTS
+}
+SMTP_ENV = {
+    "CRM_NOTIFICATIONS_SMTP_HOST",
+    "CRM_NOTIFICATIONS_SMTP_PORT",
+    "CRM_NOTIFICATIONS_SMTP_TLS",
+    "CRM_NOTIFICATIONS_SMTP_USERNAME",
+    "CRM_NOTIFICATIONS_SMTP_PASSWORD",
+    "CRM_NOTIFICATIONS_MAIL_FROM",
+}
+GATEWAY_ENV = {
+    "CRM_GATEWAY_HTTP_PORT",
+    "CRM_GATEWAY_CONTACTS_ADDR",
+    "CRM_GATEWAY_NOTIFICATIONS_ADDR",
+    "CRM_GATEWAY_DEADLINE_SECONDS",
+    "CRM_JWT_PRIVATE_KEY_FILE",
+}
+EXPECTED_ENV = {
+    "contacts": SHARED_ENV | BACKEND_ENV["contacts"],
+    "contacts-worker": SHARED_ENV | BACKEND_ENV["contacts"],
+    "notifications": SHARED_ENV | BACKEND_ENV["notifications"] | SMTP_ENV,
+    "notifications-worker": SHARED_ENV | BACKEND_ENV["notifications"] | SMTP_ENV,
+    "gateway": SHARED_ENV | GATEWAY_ENV,
+}
+# Credentials must come from Secrets, never from a ConfigMap or a literal.
+SECRET_ENV = {
+    "CRM_AMQP_URL",
+    "CRM_CONTACTS_DATABASE_URL",
+    "CRM_NOTIFICATIONS_DATABASE_URL",
+    "CRM_NOTIFICATIONS_SMTP_USERNAME",
+    "CRM_NOTIFICATIONS_SMTP_PASSWORD",
+}
+# *_FILE env var -> (path, Secret, key) that must be mounted there.
+KEY_FILES = {
+    "CRM_JWT_PUBLIC_KEY_FILE": ("/etc/crm/jwt/public.pem", "crm-jwt-public-key", "public.pem"),
+    "CRM_JWT_PRIVATE_KEY_FILE": (
+        "/etc/crm/jwt-private/private.pem",
+        "crm-jwt-private-key",
+        "private.pem",
+    ),
+}
+TRACING_ENV = "OTEL_EXPORTER_OTLP_ENDPOINT"
+
+
+# --- helpers -----------------------------------------------------------------
+
+
+def by_kind(objects: list[dict], kind: str) -> dict[str, dict]:
+    return {o["metadata"]["name"]: o for o in objects if o["kind"] == kind}
+
+
+def generated_name(name: str) -> str:
+    """Strips kustomize's content-hash suffix (contacts-config-5k2f8h9m7t -> contacts-config)."""
+    return re.sub(r"-[a-z0-9]{10}$", "", name)
+
+
+def pod_spec(deployment: dict) -> dict:
+    return deployment["spec"]["template"]["spec"]
+
+
+def all_containers(deployment: dict) -> list[dict]:
+    spec = pod_spec(deployment)
+    return spec.get("initContainers", []) + spec["containers"]
+
+
+def main_container(deployment: dict) -> dict:
+    containers = pod_spec(deployment)["containers"]
+    assert len(containers) == 1, f"{deployment['metadata']['name']}: expected exactly one container"
+    return containers[0]
+
+
+def port_number(container: dict, port: int | str) -> int | None:
+    if isinstance(port, int):
+        return port
+    for p in container.get("ports", []):
+        if p.get("name") == port:
+            return p["containerPort"]
+    return None
+
+
+def effective_env(container: dict, configmaps: dict[str, dict]) -> dict[str, tuple]:
+    """Resolves a container's environment; `env` entries override `envFrom`.
+
+    Maps each name to ("value", v), ("secret", name, key) or ("configMap", name, key).
+    """
+    env: dict[str, tuple] = {}
+    for source in container.get("envFrom", []):
+        ref = source.get("configMapRef")
+        if ref and ref["name"] in configmaps:
+            prefix = source.get("prefix", "")
+            for key, value in configmaps[ref["name"]].get("data", {}).items():
+                env[prefix + key] = ("value", value)
+    for var in container.get("env", []):
+        value_from = var.get("valueFrom")
+        if value_from is None:
+            env[var["name"]] = ("value", var.get("value", ""))
+        elif "secretKeyRef" in value_from:
+            ref = value_from["secretKeyRef"]
+            env[var["name"]] = ("secret", ref["name"], ref["key"])
+        elif "configMapKeyRef" in value_from:
+            ref = value_from["configMapKeyRef"]
+            data = configmaps.get(ref["name"], {}).get("data", {})
+            if ref["key"] in data:
+                env[var["name"]] = ("value", data[ref["key"]])
+            else:
+                env[var["name"]] = ("configMap", ref["name"], ref["key"])
+        else:
+            env[var["name"]] = ("fieldRef",)
+    return env
+
+
+def references(objects: list[dict]) -> set[tuple[str, str, str | None]]:
+    """Every (kind, name, key) a pod template refers to; key is None for whole-object refs."""
+    refs: set[tuple[str, str, str | None]] = set()
+    for deployment in by_kind(objects, "Deployment").values():
+        spec = pod_spec(deployment)
+        for container in all_containers(deployment):
+            for var in container.get("env", []):
+                for kind, field in (("Secret", "secretKeyRef"), ("ConfigMap", "configMapKeyRef")):
+                    ref = var.get("valueFrom", {}).get(field)
+                    if ref:
+                        refs.add((kind, ref["name"], ref["key"]))
+            for source in container.get("envFrom", []):
+                for kind, field in (("Secret", "secretRef"), ("ConfigMap", "configMapRef")):
+                    if field in source:
+                        refs.add((kind, source[field]["name"], None))
+        for volume in spec.get("volumes", []):
+            sources = [volume] + volume.get("projected", {}).get("sources", [])
+            for source in sources:
+                for kind, field, name_field in (
+                    ("Secret", "secret", "secretName"),
+                    ("ConfigMap", "configMap", "name"),
+                ):
+                    if field in source:
+                        items = source[field].get("items")
+                        name = source[field][name_field]
+                        if items:
+                            refs.update((kind, name, item["key"]) for item in items)
+                        else:
+                            refs.add((kind, name, None))
+    return refs
+
+
+def operator_provided() -> set[tuple[str, str, str]]:
+    """(kind, name, key) of each row of deploy/README.md's "Secrets the operator must provide"."""
+    text = (REPO_ROOT / "deploy" / "README.md").read_text()
+    match = re.search(r"^##+ Secrets the operator must provide\n(.*?)(?=^#)", text, re.S | re.M)
+    assert match, "deploy/README.md has no '## Secrets the operator must provide' section"
+    rows = set()
+    for line in match.group(1).splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("|") and len(cells) >= 2 and cells[0].startswith("`"):
+            rows.add(("Secret", cells[0].strip("`"), cells[1].strip("`")))
+    assert rows, "the README's operator-provided Secrets table is empty or unparsable"
+    return rows
+
+
+# --- schema ------------------------------------------------------------------
+
+
+def test_strict_schema_validation_rejects_unknown_fields():
+    """Guards the guard: the validator used below must catch a misspelt field."""
+    bad = {
+        "apiVersion": "v1",
+        "kind": "ServiceAccount",
+        "metadata": {"name": "x"},
+        "automountToken": False,
+    }
+    with pytest.raises(kubernetes_validate.ValidationError):
+        kubernetes_validate.validate(bad, K8S_VERSION, strict=True)
+
+
+def test_renders_and_every_object_is_valid(objects, target):
+    assert objects, f"{target} rendered nothing"
+    seen = set()
+    for obj in objects:
+        key = (obj["kind"], obj["metadata"].get("namespace"), obj["metadata"]["name"])
+        assert key not in seen, f"{target}: duplicate object {key}"
+        seen.add(key)
+        try:
+            kubernetes_validate.validate(obj, K8S_VERSION, strict=True)
+        except kubernetes_validate.ValidationError as exc:
+            where = f"{obj['kind']}/{obj['metadata']['name']}"
+            pytest.fail(f"{target}: {where} is invalid: {exc.message} at {list(exc.path)}")
+
+
+# --- topology and labels -----------------------------------------------------
+
+
+def test_expected_objects_and_labels(objects):
+    deployments = by_kind(objects, "Deployment")
+    assert set(deployments) == set(DEPLOYMENTS)
+    assert set(by_kind(objects, "Service")) == set(SERVICE_PORTS)
+    assert set(by_kind(objects, "ServiceAccount")) == set(DEPLOYMENTS)
+    assert {generated_name(n) for n in by_kind(objects, "ConfigMap")} == CONFIGMAPS
+
+    for name, (app, component, image) in DEPLOYMENTS.items():
+        deployment = deployments[name]
+        expected = {
+            "app.kubernetes.io/name": app,
+            "app.kubernetes.io/component": component,
+            "app.kubernetes.io/part-of": "crm",
+        }
+        template = deployment["spec"]["template"]["metadata"]
+        for where, labels in (("metadata", deployment["metadata"]), ("pod template", template)):
+            assert expected.items() <= labels.get("labels", {}).items(), f"{name}: {where} labels"
+        selector = deployment["spec"]["selector"]["matchLabels"]
+        assert selector.items() <= template["labels"].items()
+        assert {"app.kubernetes.io/name", "app.kubernetes.io/component"} <= set(selector), (
+            f"{name}: the selector must tell the gRPC server and worker apart"
+        )
+        for container in all_containers(deployment):
+            assert re.fullmatch(rf"(.+/)?{image}(:[\w.-]+)?", container["image"]), (
+                f"{name}/{container['name']}: image {container['image']}"
+            )
+            # The image ENTRYPOINT is the console script; manifests only pass `args`.
+            assert "command" not in container, f"{name}/{container['name']}: use args, not command"
+        assert main_container(deployment).get("args") == [SUBCOMMANDS[component]]
+
+
+def test_services_route_to_the_right_pods(objects):
+    deployments = by_kind(objects, "Deployment")
+    for name, service in by_kind(objects, "Service").items():
+        selector = service["spec"]["selector"]
+        matched = [
+            d for d, dep in deployments.items()
+            if selector.items() <= dep["spec"]["template"]["metadata"]["labels"].items()
+        ]
+        assert matched == [name], f"Service {name} selects {matched}"
+        (port,) = service["spec"]["ports"]
+        assert port["port"] == SERVICE_PORTS[name]
+        assert port_number(main_container(deployments[name]), port["targetPort"]) == SERVICE_PORTS[name]
+
+
+def test_pods_are_scrapable_and_terminate_gracefully(objects):
+    for name, deployment in by_kind(objects, "Deployment").items():
+        annotations = deployment["spec"]["template"]["metadata"].get("annotations", {})
+        assert annotations.get("prometheus.io/scrape") == "true", name
+        assert annotations.get("prometheus.io/path") == "/metrics", name
+        assert annotations.get("prometheus.io/port") == str(METRICS_PORTS[name]), name
+        ports = {p["containerPort"] for p in main_container(deployment).get("ports", [])}
+        assert METRICS_PORTS[name] in ports, f"{name}: metrics port not declared"
+        assert pod_spec(deployment).get("terminationGracePeriodSeconds", 30) >= 30, name
+
+
+# --- pod hardening -----------------------------------------------------------
+
+
+def test_every_container_is_hardened(objects, dockerfiles):
+    image_uids = {}
+    for service, stages in dockerfiles.items():
+        users = stages[-1].all("USER")
+        image_uids[f"crm-{service}"] = int(users[-1].split(":")[0]) if users else None
+
+    for name, deployment in by_kind(objects, "Deployment").items():
+        spec = pod_spec(deployment)
+        volumes = {v["name"]: v for v in spec.get("volumes", [])}
+        for container in all_containers(deployment):
+            where = f"{name}/{container['name']}"
+            context = {**spec.get("securityContext", {}), **container.get("securityContext", {})}
+            assert context.get("runAsNonRoot") is True, f"{where}: runAsNonRoot"
+            uid = context.get("runAsUser")
+            assert isinstance(uid, int) and uid > 0, f"{where}: numeric non-root runAsUser"
+            assert uid == image_uids[DEPLOYMENTS[name][2]], f"{where}: runAsUser is not the image's USER"
+            assert container.get("securityContext", {}).get("allowPrivilegeEscalation") is False, where
+            assert container.get("securityContext", {}).get("readOnlyRootFilesystem") is True, where
+
+            tmp = [m for m in container.get("volumeMounts", []) if m["mountPath"] == "/tmp"]
+            assert tmp and "emptyDir" in volumes[tmp[0]["name"]], f"{where}: /tmp must be an emptyDir"
+
+            resources = container.get("resources", {})
+            for section in ("requests", "limits"):
+                assert {"cpu", "memory"} <= set(resources.get(section, {})), (
+                    f"{where}: resources.{section} needs cpu and memory"
+                )
+
+
+def test_every_deployment_has_its_own_service_account(objects):
+    accounts = by_kind(objects, "ServiceAccount")
+    for name, deployment in by_kind(objects, "Deployment").items():
+        spec = pod_spec(deployment)
+        assert spec.get("serviceAccountName") == name, f"{name}: serviceAccountName"
+        assert name in accounts, f"ServiceAccount {name} is not rendered"
+        assert accounts[name].get("automountServiceAccountToken") is False, name
+        assert spec.get("automountServiceAccountToken") is False, name
+
+
+# --- probes and migrations ---------------------------------------------------
+
+
+def test_grpc_servers_have_native_grpc_probes(objects):
+    deployments = by_kind(objects, "Deployment")
+    for name, port in GRPC_PORTS.items():
+        container = main_container(deployments[name])
+        assert port_number(container, "grpc") == port, f"{name}: container port 'grpc'"
+        for probe in ("readinessProbe", "livenessProbe"):
+            assert container.get(probe, {}).get("grpc", {}).get("port") == port, f"{name}: {probe}"
+
+
+def test_workers_are_probed_on_their_metrics_port(objects):
+    deployments = by_kind(objects, "Deployment")
+    for name, (_, component, _) in DEPLOYMENTS.items():
+        if component != "worker":
+            continue
+        container = main_container(deployments[name])
+        for probe in ("readinessProbe", "livenessProbe"):
+            http = container.get(probe, {}).get("httpGet", {})
+            assert http.get("path") == "/metrics", f"{name}: {probe}"
+            assert port_number(container, http.get("port")) == METRICS_PORTS[name], f"{name}: {probe}"
+
+
+def test_gateway_probes(objects):
+    container = main_container(by_kind(objects, "Deployment")["gateway"])
+    for probe, path in (("readinessProbe", "/readyz"), ("livenessProbe", "/healthz")):
+        http = container.get(probe, {}).get("httpGet", {})
+        assert http.get("path") == path, probe
+        assert port_number(container, http.get("port")) == GATEWAY_PORT, probe
+
+
+def test_grpc_servers_migrate_in_an_init_container(objects):
+    deployments = by_kind(objects, "Deployment")
+    for name in DEPLOYMENTS:
+        init = pod_spec(deployments[name]).get("initContainers", [])
+        if name not in GRPC_PORTS:
+            assert not init, f"{name}: only the gRPC servers migrate"
+            continue
+        assert len(init) == 1 and init[0].get("args") == ["migrate"], f"{name}: migrate init container"
+        server = main_container(deployments[name])
+        for field in ("image", "env", "envFrom", "volumeMounts"):
+            assert init[0].get(field) == server.get(field), f"{name}: migrate needs the server's {field}"
+
+
+# --- configuration -----------------------------------------------------------
+
+
+def test_referenced_secrets_and_configmaps_exist_or_are_documented(objects, target):
+    rendered = {(o["kind"], o["metadata"]["name"]) for o in objects}
+    configmaps = by_kind(objects, "ConfigMap")
+    documented = operator_provided()
+    for kind, name, key in sorted(references(objects), key=str):
+        if (kind, name) in rendered:
+            if kind == "ConfigMap" and key is not None:
+                assert key in configmaps[name].get("data", {}), f"ConfigMap {name} has no key {key}"
+            continue
+        if key is None:
+            assert any(k == kind and n == name for k, n, _ in documented), f"{target}: {kind} {name}"
+        else:
+            assert (kind, name, key) in documented, (
+                f"{target}: {kind} {name} key {key} is neither rendered nor listed in deploy/README.md"
+            )
+
+
+def test_readme_lists_no_unused_secrets(render):
+    used = set()
+    for target in OVERLAYS:
+        used |= {(k, n, key) for k, n, key in references(render(target)) if k == "Secret"}
+    stale = operator_provided() - used
+    assert not stale, f"deploy/README.md documents Secrets nothing uses: {sorted(stale)}"
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_containers_get_the_contract_environment(render, overlay):
+    objects = render(overlay)
+    configmaps = by_kind(objects, "ConfigMap")
+    for name, deployment in by_kind(objects, "Deployment").items():
+        spec = pod_spec(deployment)
+        volumes = {v["name"]: v for v in spec.get("volumes", [])}
+        container = main_container(deployment)
+        env = effective_env(container, configmaps)
+        missing = EXPECTED_ENV[name] - set(env)
+        assert not missing, f"{overlay} {name}: missing env {sorted(missing)}"
+        assert "OTEL_SERVICE_NAME" not in env, f"{name}: OTEL_SERVICE_NAME is set by the code"
+        for var in SECRET_ENV & set(env):
+            assert env[var][0] == "secret", f"{name}: {var} must come from a Secret"
+
+        for var, (path, secret, key) in KEY_FILES.items():
+            if var not in env:
+                continue
+            assert env[var] == ("value", path), f"{name}: {var}"
+            directory, filename = path.rsplit("/", 1)
+            mounts = [m for m in container.get("volumeMounts", []) if m["mountPath"] == directory]
+            assert mounts, f"{name}: nothing is mounted at {directory} for {var}"
+            volume = volumes[mounts[0]["name"]].get("secret", {})
+            assert volume.get("secretName") == secret, f"{name}: mount Secret {secret} at {directory}"
+            items = {i["key"]: i["path"] for i in volume.get("items", [{"key": key, "path": key}])}
+            assert items.get(key) == filename, f"{name}: Secret {secret} key {key} must appear as {path}"
+
+        values = {k: v[1] for k, v in env.items() if v[0] == "value"}
+        service = DEPLOYMENTS[name][0].upper()
+        if name in GRPC_PORTS or name.endswith("-worker"):
+            server, worker = DEPLOYMENTS[name][0], f"{DEPLOYMENTS[name][0]}-worker"
+            assert values[f"CRM_{service}_GRPC_PORT"] == str(GRPC_PORTS[server])
+            assert values[f"CRM_{service}_METRICS_PORT"] == str(METRICS_PORTS[server])
+            assert values[f"CRM_{service}_WORKER_METRICS_PORT"] == str(METRICS_PORTS[worker])
+        if name.startswith("notifications"):
+            assert values["CRM_NOTIFICATIONS_SMTP_TLS"] in ("none", "starttls", "ssl")
+        if name == "gateway":
+            assert values["CRM_GATEWAY_HTTP_PORT"] == str(GATEWAY_PORT)
+            assert values["CRM_GATEWAY_CONTACTS_ADDR"] == f"contacts:{GRPC_PORTS['contacts']}"
+            notifications_addr = f"notifications:{GRPC_PORTS['notifications']}"
+            assert values["CRM_GATEWAY_NOTIFICATIONS_ADDR"] == notifications_addr
+
+
+def test_tracing_is_on_exactly_in_the_overlays(objects, target):
+    configmaps = by_kind(objects, "ConfigMap")
+    for name, deployment in by_kind(objects, "Deployment").items():
+        for container in all_containers(deployment):
+            endpoint = effective_env(container, configmaps).get(TRACING_ENV)
+            if target == "base":
+                assert endpoint is None, f"base must not enable tracing ({name})"
+            else:
+                where = f"{target} {name}/{container['name']}"
+                assert endpoint and endpoint[0] == "value", f"{where}: {TRACING_ENV} = {endpoint}"
+                assert re.fullmatch(r"https?://\S+", endpoint[1]), f"{where}: {TRACING_ENV} = {endpoint}"
+
+
+# --- overlays ----------------------------------------------------------------
+
+
+def test_dev_overlay(render):
+    objects = render("overlays/dev")
+    for obj in objects:
+        assert obj["metadata"].get("namespace") == "crm-dev", f"{obj['kind']}/{obj['metadata']['name']}"
+    assert not by_kind(objects, "NetworkPolicy"), "dev does not switch on the network-policy component"
+
+
+def test_production_overlay_pins_images_and_scales(render):
+    objects = render("overlays/production")
+    namespaces = {o["metadata"].get("namespace") for o in objects}
+    assert len(namespaces) == 1 and None not in namespaces, f"production namespaces: {namespaces}"
+    for name, deployment in by_kind(objects, "Deployment").items():
+        assert deployment["spec"].get("replicas", 1) >= 2, f"{name}: production runs at least 2 replicas"
+        for container in all_containers(deployment):
+            image = container["image"]
+            assert "/" in image and ":" in image.rsplit("/", 1)[1], (
+                f"{name}: {image} must be registry/name:tag"
+            )
+            assert not image.endswith(":latest"), f"{name}: {image}"
+
+
+# --- network policies --------------------------------------------------------
+
+
+def selects(selector: dict, labels: dict) -> bool:
+    unknown = set(selector) - {"matchLabels", "matchExpressions"}
+    assert not unknown, f"unexpected selector fields {unknown}"
+    if not selector.get("matchLabels", {}).items() <= labels.items():
+        return False
+    for expr in selector.get("matchExpressions", []):
+        key, op, values = expr["key"], expr["operator"], expr.get("values", [])
+        ok = {
+            "In": key in labels and labels[key] in values,
+            "NotIn": key not in labels or labels[key] not in values,
+            "Exists": key in labels,
+            "DoesNotExist": key not in labels,
+        }[op]
+        if not ok:
+            return False
+    return True
+
+
+def ingress_allowed(policies: list[dict], pod: dict, port: int, peer: dict) -> bool:
+    """Whether NetworkPolicies let `peer` reach `pod` on TCP `port`.
+
+    pod and peer are dicts of labels, namespace and ns_labels; pod also has its container
+    (to resolve named ports).
+    """
+    applicable = [
+        p for p in policies
+        if p["metadata"]["namespace"] == pod["namespace"]
+        and "Ingress" in p["spec"].get("policyTypes", ["Ingress"])
+        and selects(p["spec"]["podSelector"], pod["labels"])
+    ]
+    if not applicable:
+        return True
+    for policy in applicable:
+        for rule in policy["spec"].get("ingress", []):
+            ports = rule.get("ports")
+            if ports and not any(
+                p.get("protocol", "TCP") == "TCP" and port_number(pod["container"], p["port"]) == port
+                for p in ports
+            ):
+                continue
+            peers = rule.get("from")
+            if not peers:
+                return True
+            for source in peers:
+                assert "ipBlock" not in source, "extend this evaluator for ipBlock peers"
+                if "namespaceSelector" in source:
+                    ns_ok = selects(source["namespaceSelector"], peer["ns_labels"])
+                else:
+                    ns_ok = peer["namespace"] == policy["metadata"]["namespace"]
+                pod_ok = selects(source.get("podSelector", {}), peer["labels"])
+                if ns_ok and pod_ok:
+                    return True
+    return False
+
+
+def test_network_policies_only_in_production(objects, target):
+    policies = by_kind(objects, "NetworkPolicy")
+    if target != "overlays/production":
+        assert not policies, f"{target} must not render NetworkPolicies"
+        return
+
+    namespace = next(iter(policies.values()))["metadata"]["namespace"]
+    ns_labels = {"kubernetes.io/metadata.name": namespace}
+    pods = {
+        name: {
+            "labels": d["spec"]["template"]["metadata"]["labels"],
+            "namespace": namespace,
+            "ns_labels": ns_labels,
+            "container": main_container(d),
+        }
+        for name, d in by_kind(objects, "Deployment").items()
+    }
+    stranger = {
+        "labels": {"app": "other"},
+        "namespace": namespace,
+        "ns_labels": ns_labels,
+        "container": {},
+    }
+    outside = {
+        "labels": {},
+        "namespace": "elsewhere",
+        "ns_labels": {"kubernetes.io/metadata.name": "elsewhere"},
+    }
+    monitoring = {
+        "labels": {"app": "prometheus"},
+        "namespace": "monitoring",
+        "ns_labels": {"kubernetes.io/metadata.name": "monitoring"},
+    }
+    rules = list(policies.values())
+
+    def allowed(pod, port, peer):
+        return ingress_allowed(rules, pod, port, peer)
+
+    # Default deny: even unknown pods and ports are closed.
+    assert not allowed(stranger, 80, outside), "ingress is not denied by default"
+    for name, pod in pods.items():
+        assert not allowed(pod, 12345, pods["gateway"]), f"{name}: unexpected open port"
+
+    for peer in (outside, stranger, monitoring, pods["contacts"]):
+        assert allowed(pods["gateway"], GATEWAY_PORT, peer), "the gateway must accept anyone"
+
+    for name, port in GRPC_PORTS.items():
+        assert allowed(pods[name], port, pods["gateway"]), f"gateway -> {name}:{port}"
+        for peer in (outside, stranger, monitoring, *(p for n, p in pods.items() if n != "gateway")):
+            assert not allowed(pods[name], port, peer), f"{name}:{port} must only accept the gateway"
+
+    for name, port in METRICS_PORTS.items():
+        assert allowed(pods[name], port, monitoring), f"monitoring -> {name}:{port}"
+        if name != "gateway":
+            for peer in (outside, stranger, pods["gateway"]):
+                assert not allowed(pods[name], port, peer), f"{name}:{port} must only accept monitoring"
+
