@@ -131,6 +131,10 @@ def _policy(registrations: Iterable[Registration]) -> dict[str, frozenset[str]]:
         missing = [m.name for m in service.methods if m.name not in reg.roles]
         if missing:
             raise RuntimeError(f"{reg.service_full_name}: no access rule for {', '.join(missing)}")
+        streaming = [m.name for m in service.methods if m.client_streaming or m.server_streaming]
+        if streaming:
+            # The interceptor authenticates unary calls only; refuse to serve a stream unguarded.
+            raise RuntimeError(f"{reg.service_full_name}: streaming methods are not supported yet: {', '.join(streaming)}")
         for m in service.methods:
             policy[f"/{reg.service_full_name}/{m.name}"] = frozenset(reg.roles[m.name])
     return policy

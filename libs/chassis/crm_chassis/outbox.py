@@ -13,7 +13,7 @@ import threading
 import time
 import zlib
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pika
 import sqlalchemy as sa
@@ -82,7 +82,8 @@ def write(session: Session, table: sa.Table, events: Iterable[OutboundEvent]) ->
             "payload": to_json(e.message),
             "traceparent": carrier.get("traceparent"),
             "tracestate": carrier.get("tracestate"),
-            "occurred_at": e.occurred_at,
+            # SQLite keeps the wall time and drops the offset, so store UTC everywhere.
+            "occurred_at": e.occurred_at.astimezone(UTC),
             "state": PENDING,
             "attempts": 0,
         }
@@ -176,6 +177,9 @@ class Relay:
         return len(published)
 
     def _publish(self, channel, row) -> None:
+        # SQLite hands the UTC time back without its zone.
+        occurred = row.occurred_at.replace(tzinfo=UTC) if row.occurred_at.tzinfo is None else row.occurred_at
+        occurred = occurred.astimezone(UTC)
         parent = propagate.extract({"traceparent": row.traceparent or "", "tracestate": row.tracestate or ""})
         with tracer.start_as_current_span(
             f"{self.exchange} publish",
@@ -192,7 +196,7 @@ class Relay:
             headers = {
                 "id": row.event_id,
                 "type": row.message_type,
-                "occurred_at": row.occurred_at.isoformat(),
+                "occurred_at": occurred.isoformat(),
                 "source": self.source_service,
                 "aggregate_id": row.aggregate_id,
             }
@@ -207,12 +211,11 @@ class Relay:
                     delivery_mode=pika.DeliveryMode.Persistent,
                     message_id=row.event_id,
                     type=row.message_type,
-                    timestamp=int(row.occurred_at.timestamp()),
+                    timestamp=int(occurred.timestamp()),
                     app_id=self.source_service,
                     headers=headers,
                 ),
             )
-        occurred = row.occurred_at if row.occurred_at.tzinfo else row.occurred_at.replace(tzinfo=utcnow().tzinfo)
         LAG.labels(self.exchange).observe(max(0.0, (utcnow() - occurred).total_seconds()))
 
     def _mark_published(self, positions: list[int]) -> None:
@@ -294,9 +297,12 @@ class Relay:
         return bool(got)
 
     def _release_leadership(self) -> None:
-        if self._lock_connection is not None:
-            self._lock_connection.close()  # closing the session releases the advisory lock
-            self._lock_connection = None
+        connection, self._lock_connection = self._lock_connection, None
+        if connection is not None:
+            # The lock lives as long as the database session: closing the pooled
+            # connection would only park it, still locked, in the pool.
+            connection.invalidate()
+            connection.close()
 
     # -- the loop ----------------------------------------------------------
 

@@ -76,3 +76,7 @@ class SqlAlchemyUnitOfWork:
 
     def rollback(self) -> None:
         self.session.rollback()
+        # Events of undone work must not ride along with a later commit.
+        self._extra_events.clear()
+        for aggregate in self.seen:
+            aggregate.events.clear()

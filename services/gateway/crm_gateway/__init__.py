@@ -1,0 +1,1 @@
+"""The gateway: the REST/JSON edge of the CRM suite."""

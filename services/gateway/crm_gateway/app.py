@@ -1,0 +1,229 @@
+"""The HTTP application: routes, edge authentication, composition of downstream calls, probes and metrics."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from contextlib import asynccontextmanager
+from typing import Annotated
+
+import grpc
+from fastapi import Depends, FastAPI, Query, Request, Response
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from opentelemetry.instrumentation.utils import suppress_instrumentation
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from starlette.concurrency import run_in_threadpool
+
+from crm.contacts.v1 import contacts_pb2, contacts_pb2_grpc
+from crm.notifications.v1 import notifications_pb2, notifications_pb2_grpc
+from crm_chassis.auth import Principal, TokenVerifier
+from crm_chassis.errors import Unauthenticated
+from crm_chassis.paging import MAX_PAGE_SIZE
+from crm_gateway import clients, errors, mappers, schemas
+from crm_gateway.config import GatewaySettings
+from crm_gateway.errors import ApiError
+
+log = logging.getLogger(__name__)
+
+REQUESTS = Counter("crm_gateway_http_requests_total", "HTTP requests answered", ["method", "route", "status"])
+LATENCY = Histogram(
+    "crm_gateway_http_request_duration_seconds",
+    "HTTP request latency",
+    ["method", "route"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+# Kubernetes gives a probe one second by default; both checks run at once within it.
+READINESS_DEADLINE = 0.8
+
+_ERRORS = {"model": schemas.ErrorResponse}
+_API_ERRORS = {
+    401: {**_ERRORS, "description": "Missing, expired or invalid bearer token"},
+    403: {**_ERRORS, "description": "The token's roles do not allow this"},
+    422: {**_ERRORS, "description": "Invalid request; every bad field is listed"},
+    502: {**_ERRORS, "description": "A downstream service failed"},
+    503: {**_ERRORS, "description": "A downstream service is unavailable"},
+    504: {**_ERRORS, "description": "A downstream service did not answer in time"},
+}
+
+
+class _Metrics:
+    """Counts requests by route template (not raw path, which would explode label cardinality) and status."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_status(message):
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_status)
+        finally:
+            route = getattr(scope.get("route"), "path", None) or "unmatched"
+            REQUESTS.labels(scope["method"], route, str(status)).inc()
+            LATENCY.labels(scope["method"], route).observe(time.perf_counter() - started)
+
+
+_bearer = HTTPBearer(scheme_name="bearerAuth", bearerFormat="JWT", description="A JWT issued by `crm token`.", auto_error=False)
+
+
+async def _authenticate(request: Request, _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
+    # The verifier reads the header itself; `_bearer` is there to declare the scheme in OpenAPI.
+    verifier: TokenVerifier = request.app.state.verifier
+    try:
+        return verifier.verify_authorization(request.headers.get("authorization"))
+    except Unauthenticated as exc:
+        raise ApiError.unauthenticated(exc.message) from None
+
+
+Caller = Annotated[Principal, Depends(_authenticate)]
+
+
+def _health(channel: grpc.Channel, service: str, timeout: float) -> str:
+    # Probes run every few seconds; a root span for each would drown the real traces.
+    with suppress_instrumentation():
+        try:
+            answer = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(service=service), timeout=timeout)
+        except grpc.RpcError as err:
+            return err.code().name
+    return health_pb2.HealthCheckResponse.ServingStatus.Name(answer.status)
+
+
+def create_app(settings: GatewaySettings, verifier: TokenVerifier) -> FastAPI:
+    contacts_channel = clients.open_channel(settings.contacts_addr)
+    notifications_channel = clients.open_channel(settings.notifications_addr)
+    contacts = contacts_pb2_grpc.ContactsServiceStub(contacts_channel)
+    notifications = notifications_pb2_grpc.NotificationsServiceStub(notifications_channel)
+    timeout = settings.deadline_seconds
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        yield
+        contacts_channel.close()
+        notifications_channel.close()
+
+    app = FastAPI(
+        title="CRM API",
+        version="1.0.0",
+        description="The REST/JSON edge of the CRM suite. Every `/v1` call needs a bearer token (JWT).",
+        lifespan=lifespan,
+    )
+    errors.install(app)
+    app.add_middleware(_Metrics)
+
+    app.state.verifier = verifier
+
+    @app.post(
+        "/v1/persons",
+        status_code=201,
+        name="create_person",
+        summary="Create a person",
+        tags=["persons"],
+        responses={**_API_ERRORS, 409: {**_ERRORS, "description": "Conflicts with an existing record"}},
+    )
+    async def create_person(body: schemas.PersonCreate, caller: Caller, request: Request, response: Response) -> schemas.Person:
+        created = await clients.call(
+            contacts.CreatePerson,
+            contacts_pb2.CreatePersonRequest(person=mappers.person_to_proto(body)),
+            token=caller.token,
+            timeout=timeout,
+            service="contacts",
+        )
+        person = mappers.person_from_proto(created)
+        response.headers["Location"] = request.app.url_path_for("get_person", person_id=person.id)
+        return person
+
+    @app.get(
+        "/v1/persons/{person_id}",
+        name="get_person",
+        summary="Get a person with their notifications",
+        description="Notifications are fetched alongside; when that fails the person is still returned, "
+        'with `notifications: null` and `partial: ["notifications"]`.',
+        tags=["persons"],
+        responses={**_API_ERRORS, 404: {**_ERRORS, "description": "No such person"}},
+    )
+    async def get_person(person_id: str, caller: Caller) -> schemas.PersonView:
+        person, listed = await asyncio.gather(
+            clients.call(
+                contacts.GetPerson, contacts_pb2.GetPersonRequest(id=person_id), token=caller.token, timeout=timeout, service="contacts"
+            ),
+            clients.call(
+                notifications.ListNotifications,
+                notifications_pb2.ListNotificationsRequest(person_id=person_id),
+                token=caller.token,
+                timeout=timeout,
+                service="notifications",
+            ),
+            return_exceptions=True,
+        )
+        if isinstance(person, BaseException):
+            raise person
+        if isinstance(listed, ApiError):
+            # A composed view degrades: the person is what was asked for.
+            log.warning("answering person %s without notifications: %s %s", person_id, listed.code, listed.message)
+            return schemas.PersonView(person=mappers.person_from_proto(person), notifications=None, partial=["notifications"])
+        if isinstance(listed, BaseException):
+            raise listed
+        return schemas.PersonView(
+            person=mappers.person_from_proto(person),
+            notifications=[mappers.notification_from_proto(n) for n in listed.notifications],
+        )
+
+    @app.get("/v1/persons", name="list_persons", summary="List persons in creation order", tags=["persons"], responses=_API_ERRORS)
+    async def list_persons(
+        caller: Caller,
+        page_size: Annotated[int, Query(ge=0, le=MAX_PAGE_SIZE, description="Persons per page; 0 for the default (50).")] = 0,
+        page_token: Annotated[str, Query(description="The next_page_token of the previous page.")] = "",
+    ) -> schemas.PersonList:
+        listed = await clients.call(
+            contacts.ListPersons,
+            contacts_pb2.ListPersonsRequest(page_size=page_size, page_token=page_token),
+            token=caller.token,
+            timeout=timeout,
+            service="contacts",
+        )
+        return schemas.PersonList(persons=[mappers.person_from_proto(p) for p in listed.persons], next_page_token=listed.next_page_token)
+
+    @app.get("/healthz", summary="Liveness: the process answers", tags=["operations"])
+    async def healthz() -> schemas.Health:
+        return schemas.Health(status="ok")
+
+    @app.get(
+        "/readyz",
+        summary="Readiness: both downstream services report SERVING",
+        response_model=schemas.Readiness,
+        tags=["operations"],
+        responses={503: {**_ERRORS, "description": "A downstream service is not serving; `checks` says which"}},
+    )
+    async def readyz():
+        deadline = min(READINESS_DEADLINE, timeout)
+        contacts_status, notifications_status = await asyncio.gather(
+            run_in_threadpool(_health, contacts_channel, contacts_pb2.DESCRIPTOR.services_by_name["ContactsService"].full_name, deadline),
+            run_in_threadpool(
+                _health, notifications_channel, notifications_pb2.DESCRIPTOR.services_by_name["NotificationsService"].full_name, deadline
+            ),
+        )
+        checks = {"contacts": contacts_status, "notifications": notifications_status}
+        failing = {name: status for name, status in checks.items() if status != "SERVING"}
+        if failing:
+            message = "not ready: " + ", ".join(f"{name} is {status}" for name, status in failing.items())
+            return ApiError(503, "UNAVAILABLE", message).response(checks=checks)
+        return JSONResponse(schemas.Readiness(status="ready", checks=checks).model_dump())
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    return app

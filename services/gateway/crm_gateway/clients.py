@@ -1,0 +1,73 @@
+"""Calling the downstream gRPC services: a deadline, the caller's token passed on, gRPC errors as HTTP errors."""
+
+from __future__ import annotations
+
+import logging
+
+import grpc
+from google.protobuf.message import Message
+from google.rpc import error_details_pb2
+from grpc_status import rpc_status
+from starlette.concurrency import run_in_threadpool
+
+from crm_chassis import grpc_client
+from crm_gateway.errors import UNAUTHENTICATED_HEADERS, ApiError
+from crm_gateway.schemas import FieldViolation
+
+log = logging.getLogger(__name__)
+
+# Codes whose downstream message is meant for the caller; the others may name hosts and are replaced.
+_PASSED_ON = {
+    grpc.StatusCode.NOT_FOUND: 404,
+    grpc.StatusCode.ALREADY_EXISTS: 409,
+    grpc.StatusCode.FAILED_PRECONDITION: 409,
+    grpc.StatusCode.PERMISSION_DENIED: 403,
+}
+
+
+def open_channel(address: str) -> grpc.Channel:
+    return grpc_client.channel(address)
+
+
+async def call(rpc: grpc.UnaryUnaryMultiCallable, request: Message, *, token: str, timeout: float, service: str) -> Message:
+    """Calls one unary RPC of `service` on a worker thread (the copied context carries the trace)."""
+    try:
+        return await run_in_threadpool(rpc, request, timeout=timeout, metadata=grpc_client.call_metadata(token))
+    except grpc.RpcError as err:
+        raise _api_error(err, service, timeout) from None
+
+
+def _api_error(err: grpc.RpcError, service: str, timeout: float) -> ApiError:
+    code = err.code()
+    if code in _PASSED_ON:
+        return ApiError(_PASSED_ON[code], code.name, err.details() or code.name.lower())
+    if code == grpc.StatusCode.UNAUTHENTICATED:
+        return ApiError(401, code.name, err.details() or "unauthenticated", headers=UNAUTHENTICATED_HEADERS)
+    if code == grpc.StatusCode.INVALID_ARGUMENT:
+        violations = _field_violations(err)
+        summary = "; ".join(f"{v.field}: {v.description}" for v in violations)
+        return ApiError(422, code.name, f"invalid request: {summary}" if violations else err.details() or "invalid request", violations)
+    log.warning("%s answered %s: %s", service, code.name, err.details())
+    if code == grpc.StatusCode.UNAVAILABLE:
+        return ApiError(503, code.name, f"{service} is unavailable")
+    if code == grpc.StatusCode.DEADLINE_EXCEEDED:
+        return ApiError(504, code.name, f"{service} did not answer within {timeout:g}s")
+    return ApiError(502, "INTERNAL", f"{service} failed ({code.name})")
+
+
+def _field_violations(err: grpc.RpcError) -> list[FieldViolation]:
+    try:
+        status = rpc_status.from_call(err)
+    except ValueError:  # details that contradict the call's own code and message
+        return []
+    violations: list[FieldViolation] = []
+    for detail in status.details if status is not None else ():
+        if detail.Is(error_details_pb2.BadRequest.DESCRIPTOR):
+            bad_request = error_details_pb2.BadRequest()
+            detail.Unpack(bad_request)
+            violations.extend(
+                # Requests wrap the resource (CreatePersonRequest.person); the REST body is the resource itself.
+                FieldViolation(field=v.field.removeprefix("person."), description=v.description)
+                for v in bad_request.field_violations
+            )
+    return violations

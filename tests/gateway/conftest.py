@@ -1,0 +1,203 @@
+"""The gateway against real in-process gRPC servers whose servicers are small in-memory fakes.
+
+The servers are the chassis' own (`GrpcServer`), so tokens and roles are enforced
+downstream exactly as in production.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import uuid
+from dataclasses import dataclass, field
+
+import pytest
+from fastapi.testclient import TestClient
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from crm.contacts.v1 import contacts_pb2, contacts_pb2_grpc
+from crm.notifications.v1 import notifications_pb2, notifications_pb2_grpc
+from crm_chassis import auth, errors
+from crm_chassis.grpc_server import GrpcServer, Registration
+from crm_gateway.app import create_app
+from crm_gateway.config import GatewaySettings
+
+CONTACTS_ROLES = {
+    "CreatePerson": ["sales"],
+    "GetPerson": ["sales", "support"],
+    "ListPersons": ["sales", "support"],
+    "ListPersonHistory": ["sales"],
+}
+NOTIFICATIONS_ROLES = {"GetNotification": ["sales", "support"], "ListNotifications": ["sales", "support"]}
+
+
+def _now() -> Timestamp:
+    stamp = Timestamp()
+    stamp.GetCurrentTime()
+    return stamp
+
+
+@pytest.fixture
+def unused_address() -> str:
+    """An address nothing listens on: connections are refused at once."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return f"127.0.0.1:{s.getsockname()[1]}"
+
+
+@dataclass
+class FakeContacts(contacts_pb2_grpc.ContactsServiceServicer):
+    persons: dict[str, contacts_pb2.Person] = field(default_factory=dict)
+    requests: list = field(default_factory=list)
+    fail_with: Exception | None = None
+    rendezvous: threading.Barrier | None = None
+
+    def _called(self, request) -> None:
+        self.requests.append(request)
+        if self.rendezvous is not None:
+            self.rendezvous.wait()
+        if self.fail_with is not None:
+            raise self.fail_with
+
+    def add(self, **fields) -> contacts_pb2.Person:
+        person = contacts_pb2.Person(id=str(uuid.uuid4()), create_time=_now(), update_time=_now(), **fields)
+        self.persons[person.id] = person
+        return person
+
+    def CreatePerson(self, request, context):
+        self._called(request)
+        bad = errors.Violations()
+        for i, email in enumerate(request.person.emails):
+            if "@" not in email.address:
+                bad.add(f"person.emails[{i}].address", "is not an email address")
+        if not request.person.family_name:
+            bad.add("person.family_name", "must not be empty")
+        bad.raise_if_any()
+        person = contacts_pb2.Person()
+        person.CopyFrom(request.person)
+        person.owner = auth.current_principal().subject
+        stored = self.add(**{f.name: v for f, v in person.ListFields()})
+        return stored
+
+    def GetPerson(self, request, context):
+        self._called(request)
+        if request.id not in self.persons:
+            raise errors.NotFound(f"no person {request.id}")
+        return self.persons[request.id]
+
+    def ListPersons(self, request, context):
+        self._called(request)
+        start = int(request.page_token or 0)
+        size = request.page_size or 50
+        persons = list(self.persons.values())
+        page = persons[start : start + size]
+        more = start + size < len(persons)
+        return contacts_pb2.ListPersonsResponse(persons=page, next_page_token=str(start + size) if more else "")
+
+
+@dataclass
+class FakeNotifications(notifications_pb2_grpc.NotificationsServiceServicer):
+    notifications: list[notifications_pb2.Notification] = field(default_factory=list)
+    requests: list = field(default_factory=list)
+    # While set, ListNotifications waits for it (to outlast the gateway's deadline).
+    hold: threading.Event | None = None
+    rendezvous: threading.Barrier | None = None
+
+    def ListNotifications(self, request, context):
+        self.requests.append(request)
+        if self.rendezvous is not None:
+            self.rendezvous.wait()
+        if self.hold is not None:
+            self.hold.wait(5)
+        mine = [n for n in self.notifications if not request.person_id or n.person_id == request.person_id]
+        return notifications_pb2.ListNotificationsResponse(notifications=mine)
+
+    def GetNotification(self, request, context):
+        raise errors.NotFound(request.id)
+
+
+@dataclass
+class Downstream:
+    contacts: FakeContacts
+    notifications: FakeNotifications
+    contacts_server: GrpcServer
+    notifications_server: GrpcServer
+
+    @property
+    def contacts_addr(self) -> str:
+        return f"127.0.0.1:{self.contacts_server.port}"
+
+    @property
+    def notifications_addr(self) -> str:
+        return f"127.0.0.1:{self.notifications_server.port}"
+
+
+@pytest.fixture
+def downstream(jwt_keys):
+    contacts, notifications = FakeContacts(), FakeNotifications()
+    contacts_server = GrpcServer(
+        [
+            Registration(
+                contacts_pb2_grpc.add_ContactsServiceServicer_to_server, contacts, "crm.contacts.v1.ContactsService", CONTACTS_ROLES
+            )
+        ],
+        verifier=jwt_keys.verifier,
+        port=0,
+        host="127.0.0.1",
+        max_workers=4,
+    ).start()
+    notifications_server = GrpcServer(
+        [
+            Registration(
+                notifications_pb2_grpc.add_NotificationsServiceServicer_to_server,
+                notifications,
+                "crm.notifications.v1.NotificationsService",
+                NOTIFICATIONS_ROLES,
+            )
+        ],
+        verifier=jwt_keys.verifier,
+        port=0,
+        host="127.0.0.1",
+        max_workers=4,
+    ).start()
+    yield Downstream(contacts, notifications, contacts_server, notifications_server)
+    if notifications.hold is not None:
+        notifications.hold.set()
+    for barrier in (contacts.rendezvous, notifications.rendezvous):
+        if barrier is not None:
+            barrier.abort()
+    contacts_server.stop(0)
+    notifications_server.stop(0)
+
+
+@pytest.fixture
+def make_client(downstream, jwt_keys):
+    """A TestClient on a gateway app; keyword arguments override its settings."""
+    clients: list[TestClient] = []
+
+    def make(**overrides) -> TestClient:
+        values = {
+            "contacts_addr": downstream.contacts_addr,
+            "notifications_addr": downstream.notifications_addr,
+            "jwt_public_key_file": jwt_keys.public_path,
+            "deadline_seconds": 2.0,
+        }
+        settings = GatewaySettings(**{**values, **overrides})
+        client = TestClient(create_app(settings, jwt_keys.verifier), raise_server_exceptions=False)
+        client.__enter__()
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        client.__exit__(None, None, None)
+
+
+@pytest.fixture
+def client(make_client):
+    return make_client()
+
+
+@pytest.fixture
+def sales(jwt_keys) -> dict[str, str]:
+    return {"Authorization": f"Bearer {jwt_keys.token('sam', roles=('sales',))}"}
