@@ -37,15 +37,17 @@ SERVICE_PORTS = {"contacts": 50051, "notifications": 50055, "gateway": GATEWAY_P
 SUBCOMMANDS = {"grpc": "serve", "worker": "worker", "gateway": "serve"}
 CONFIGMAPS = {"contacts-config", "notifications-config", "gateway-config"}
 
+# Every service verifies JWTs itself with the public key; nothing in the cluster issues them.
 SHARED_ENV = {
-    "CRM_AMQP_URL",
     "CRM_JWT_PUBLIC_KEY_FILE",
     "CRM_JWT_ISSUER",
     "CRM_JWT_AUDIENCE",
     "CRM_LOG_LEVEL",
 }
+# Only contacts and notifications use RabbitMQ (outbox relay and workers).
 BACKEND_ENV = {
     name: {
+        "CRM_AMQP_URL",
         f"CRM_{name.upper()}_DATABASE_URL",
         f"CRM_{name.upper()}_GRPC_PORT",
         f"CRM_{name.upper()}_METRICS_PORT",
@@ -66,8 +68,10 @@ GATEWAY_ENV = {
     "CRM_GATEWAY_CONTACTS_ADDR",
     "CRM_GATEWAY_NOTIFICATIONS_ADDR",
     "CRM_GATEWAY_DEADLINE_SECONDS",
-    "CRM_JWT_PRIVATE_KEY_FILE",
 }
+# The gateway only verifies tokens and talks gRPC: no signing key, no broker.
+GATEWAY_FORBIDDEN_ENV = {"CRM_AMQP_URL", "CRM_JWT_PRIVATE_KEY_FILE"}
+GATEWAY_SECRETS = {("crm-jwt-public-key", "public.pem")}
 EXPECTED_ENV = {
     "contacts": SHARED_ENV | BACKEND_ENV["contacts"],
     "contacts-worker": SHARED_ENV | BACKEND_ENV["contacts"],
@@ -86,11 +90,6 @@ SECRET_ENV = {
 # *_FILE env var -> (path, Secret, key) that must be mounted there.
 KEY_FILES = {
     "CRM_JWT_PUBLIC_KEY_FILE": ("/etc/crm/jwt/public.pem", "crm-jwt-public-key", "public.pem"),
-    "CRM_JWT_PRIVATE_KEY_FILE": (
-        "/etc/crm/jwt-private/private.pem",
-        "crm-jwt-private-key",
-        "private.pem",
-    ),
 }
 TRACING_ENV = "OTEL_EXPORTER_OTLP_ENDPOINT"
 
@@ -194,18 +193,63 @@ def references(objects: list[dict]) -> set[tuple[str, str, str | None]]:
     return refs
 
 
-def operator_provided() -> set[tuple[str, str, str]]:
-    """(kind, name, key) of each row of deploy/README.md's "Secrets the operator must provide"."""
+def readme_table(heading: str) -> list[list[str]]:
+    """Body rows (cells stripped) of the first table under deploy/README.md's `heading`."""
     text = (REPO_ROOT / "deploy" / "README.md").read_text()
-    match = re.search(r"^##+ Secrets the operator must provide\n(.*?)(?=^#)", text, re.S | re.M)
-    assert match, "deploy/README.md has no '## Secrets the operator must provide' section"
-    rows = set()
+    match = re.search(rf"^##+ {re.escape(heading)}\n(.*?)(?=^#)", text, re.S | re.M)
+    assert match, f"deploy/README.md has no '## {heading}' section"
+    rows = []
     for line in match.group(1).splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if line.startswith("|") and len(cells) >= 2 and cells[0].startswith("`"):
-            rows.add(("Secret", cells[0].strip("`"), cells[1].strip("`")))
-    assert rows, "the README's operator-provided Secrets table is empty or unparsable"
+            rows.append(cells)
+    assert rows, f"the README's '{heading}' table is empty or unparsable"
     return rows
+
+
+def operator_provided() -> set[tuple[str, str, str]]:
+    """(kind, name, key) of each row of deploy/README.md's "Secrets the operator must provide"."""
+    return {
+        ("Secret", cells[0].strip("`"), cells[1].strip("`"))
+        for cells in readme_table("Secrets the operator must provide")
+    }
+
+
+def documented_consumers() -> dict[tuple[str, str], set[str]]:
+    """(Secret, key) -> the "Used by" column: Deployment names, `migrate`, or "all pods"."""
+    consumers = {}
+    for cells in readme_table("Secrets the operator must provide"):
+        assert len(cells) >= 5, f"README Secrets row {cells} has no 'Used by' column"
+        used_by = re.sub(r"\(.*?\)", "", cells[4]).strip()  # drop remarks like "(not the gateway)"
+        if used_by == "all pods":
+            names = set(DEPLOYMENTS) | {"migrate"}
+        else:
+            names = {n.strip().strip("`") for n in used_by.split(",") if n.strip()}
+        unknown = names - set(DEPLOYMENTS) - {"migrate"}
+        assert not unknown, f"README: Secret {cells[0]} is used by unknown workloads {sorted(unknown)}"
+        consumers[(cells[0].strip("`"), cells[1].strip("`"))] = names
+    return consumers
+
+
+def container_secrets(container: dict, volumes: dict[str, dict]) -> set[tuple[str, str | None]]:
+    """(Secret, key) a container reads, through env, envFrom or a mounted volume."""
+    found: set[tuple[str, str | None]] = set()
+    for var in container.get("env", []):
+        ref = var.get("valueFrom", {}).get("secretKeyRef")
+        if ref:
+            found.add((ref["name"], ref["key"]))
+    for source in container.get("envFrom", []):
+        if "secretRef" in source:
+            found.add((source["secretRef"]["name"], None))
+    for mount in container.get("volumeMounts", []):
+        volume = volumes[mount["name"]]
+        for source in [volume] + volume.get("projected", {}).get("sources", []):
+            secret = source.get("secret")
+            if secret:
+                name = secret.get("secretName", secret.get("name"))
+                items = secret.get("items") or [{"key": None}]
+                found.update((name, item["key"]) for item in items)
+    return found
 
 
 # --- schema ------------------------------------------------------------------
@@ -409,6 +453,80 @@ def test_readme_lists_no_unused_secrets(render):
         used |= {(k, n, key) for k, n, key in references(render(target)) if k == "Secret"}
     stale = operator_provided() - used
     assert not stale, f"deploy/README.md documents Secrets nothing uses: {sorted(stale)}"
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_readme_says_who_uses_each_secret(render, overlay):
+    """The "Used by" column names exactly the Deployments whose pods read the Secret key."""
+    objects = render(overlay)
+    actual: dict[tuple[str, str | None], set[str]] = {}
+    migrating: set[tuple[str, str | None]] = set()
+    for name, deployment in by_kind(objects, "Deployment").items():
+        spec = pod_spec(deployment)
+        volumes = {v["name"]: v for v in spec.get("volumes", [])}
+        for container in all_containers(deployment):
+            for ref in container_secrets(container, volumes):
+                actual.setdefault(ref, set()).add(name)
+        for init in spec.get("initContainers", []):
+            if init.get("args") == ["migrate"]:
+                migrating |= container_secrets(init, volumes)
+    for ref, names in documented_consumers().items():
+        assert names - {"migrate"} == actual.get(ref, set()), (
+            f"{overlay}: README says Secret {ref[0]} key {ref[1]} is used by {sorted(names)}, "
+            f"but the pods of {sorted(actual.get(ref, set()))} read it"
+        )
+        if "migrate" in names:
+            assert ref in migrating, f"{overlay}: README says migrate reads Secret {ref}, it does not"
+
+
+def test_readme_configmap_keys_match_the_rendered_configmaps(render):
+    """Every key in the README's ConfigMaps table is rendered, and every rendered key is listed."""
+    rendered: dict[str, set[str]] = {}
+    for overlay in OVERLAYS:
+        for name, configmap in by_kind(render(overlay), "ConfigMap").items():
+            rendered.setdefault(generated_name(name), set()).update(configmap.get("data", {}))
+    documented: dict[str, set[str]] = {}
+    shared: set[str] = set()
+    for cells in readme_table("ConfigMaps"):
+        name, keys = cells[0].strip("`"), set(re.findall(r"`(CRM_\w+)`", cells[1]))
+        if "shared keys above" in cells[1]:
+            assert shared, f"README: {name} refers to shared keys before any are listed"
+            keys |= shared
+        else:
+            shared = {k for k in keys if k.startswith(("CRM_JWT_", "CRM_LOG_"))}
+        documented[name] = keys
+    assert set(documented) == CONFIGMAPS
+    for name, keys in documented.items():
+        stale = keys - rendered[name]
+        assert not stale, f"README lists {sorted(stale)} in {name}, which no overlay renders"
+        undocumented = {k for k in rendered[name] - keys if k != TRACING_ENV}
+        assert not undocumented, f"README's ConfigMaps table misses {sorted(undocumented)} in {name}"
+
+
+def test_gateway_holds_no_signing_key_and_no_broker_url(objects, target):
+    """The gateway verifies JWTs with the public key and calls the backends over gRPC only."""
+    configmaps = by_kind(objects, "ConfigMap")
+    gateway = by_kind(objects, "Deployment")["gateway"]
+    spec = pod_spec(gateway)
+    volumes = {v["name"]: v for v in spec.get("volumes", [])}
+    for container in all_containers(gateway):
+        where = f"{target} gateway/{container['name']}"
+        env = effective_env(container, configmaps)
+        present = GATEWAY_FORBIDDEN_ENV & set(env)
+        assert not present, f"{where}: must not get {sorted(present)}"
+        assert not [v for v in env if "PRIVATE" in v], f"{where}: no private-key setting"
+        assert container_secrets(container, volumes) == GATEWAY_SECRETS, (
+            f"{where}: reads Secrets {sorted(container_secrets(container, volumes), key=str)}, "
+            f"expected only {sorted(GATEWAY_SECRETS)}"
+        )
+        for mount in container.get("volumeMounts", []):
+            assert "private" not in mount["mountPath"], f"{where}: mounts {mount['mountPath']}"
+    # Nothing in the cluster signs tokens, so no pod may reference a private key Secret.
+    for kind, name, key in references(objects):
+        assert "private" not in name and "private" not in (key or ""), (
+            f"{target}: {kind} {name} key {key}: no workload needs a JWT private key"
+        )
+    assert ("Secret", "crm-jwt-private-key", "private.pem") not in operator_provided()
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
