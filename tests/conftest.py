@@ -55,7 +55,7 @@ def sqlite_database_url(tmp_path):
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request):
     """Every storage test runs once on SQLite and once on PostgreSQL."""
-    return request.getfixturevalue(f"{request.param}_database_url")
+    return request.getfixturevalue({"sqlite": "sqlite_database_url", "postgresql": "postgres_database_url"}[request.param])
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

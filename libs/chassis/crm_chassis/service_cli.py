@@ -69,8 +69,12 @@ def serve(spec: ServiceSpec) -> None:
 
 
 def worker(spec: ServiceSpec) -> None:
-    import eventlet
+    import warnings
 
+    with warnings.catch_warnings():
+        # eventlet warns on import that it is in maintenance mode; nameko 2 needs it (see the README).
+        warnings.simplefilter("ignore")
+        import eventlet
     eventlet.monkey_patch()
     from psycogreen.eventlet import patch_psycopg
 

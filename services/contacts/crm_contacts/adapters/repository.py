@@ -18,6 +18,11 @@ def _utc(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
+def _stored(value: datetime) -> datetime:
+    """SQLite keeps the wall time and drops the offset, so convert to UTC before storing."""
+    return _utc(value).astimezone(UTC)
+
+
 class PersonRepository:
     def __init__(self, session: Session, seen: list):
         self.session = session
@@ -32,8 +37,8 @@ class PersonRepository:
                 owner=person.owner,
                 team=person.team,
                 territory=person.territory,
-                created_at=person.created_at,
-                updated_at=person.updated_at,
+                created_at=_stored(person.created_at),
+                updated_at=_stored(person.updated_at),
             )
         )
         if person.emails:
@@ -50,7 +55,7 @@ class PersonRepository:
             self.session.execute(
                 sa.insert(orm.person_consents),
                 [
-                    {"person_id": person.id, "channel": c.channel, "purpose": c.purpose, "granted": c.granted, "source": c.source, "recorded_at": c.recorded_at}
+                    {"person_id": person.id, "channel": c.channel, "purpose": c.purpose, "granted": c.granted, "source": c.source, "recorded_at": _stored(c.recorded_at)}
                     for c in person.consents
                 ],
             )
@@ -112,7 +117,7 @@ class HistoryRepository:
     def add(self, entry: HistoryEntry) -> None:
         self.session.execute(
             sa.insert(orm.person_history).values(
-                id=entry.id, person_id=entry.person_id, kind=entry.kind, summary=entry.summary, source=entry.source, occurred_at=entry.occurred_at
+                id=entry.id, person_id=entry.person_id, kind=entry.kind, summary=entry.summary, source=entry.source, occurred_at=_stored(entry.occurred_at)
             )
         )
 

@@ -16,7 +16,7 @@ EMAIL_KINDS = ("work", "personal", "other")
 PHONE_KINDS = ("work", "mobile", "home", "fax", "other")
 CHANNELS = ("email", "sms", "phone", "letter", "fax")
 PURPOSES = ("marketing", "service")
-MAX_NAME_LENGTH = 200
+MAX_NAME_LENGTH = 200  # also the width of the team, territory and consent source columns
 
 
 def utcnow() -> datetime:
@@ -79,7 +79,8 @@ class Person:
         if not given_name and not family_name:
             problems.add("given_name", "a person needs a given name or a family name")
             problems.add("family_name", "a person needs a given name or a family name")
-        for name, value in (("given_name", given_name), ("family_name", family_name)):
+        team, territory = team.strip(), territory.strip()
+        for name, value in (("given_name", given_name), ("family_name", family_name), ("team", team), ("territory", territory)):
             if len(value) > MAX_NAME_LENGTH:
                 problems.add(name, f"must be at most {MAX_NAME_LENGTH} characters")
         now = utcnow()
@@ -91,8 +92,8 @@ class Person:
             phones=_phones(phones, default_phone_region, problems),
             consents=_consents(consents, now, problems),
             owner=owner.subject,
-            team=team.strip() or owner.team,
-            territory=territory.strip() or owner.territory,
+            team=team or owner.team,
+            territory=territory or owner.territory,
             created_at=now,
             updated_at=now,
         )
@@ -121,12 +122,12 @@ def _emails(raw: list[tuple[str, str | None]], problems: Violations) -> list[Ema
         if normalized.lower() in seen:
             problems.add(f"emails[{i}].address", f"{normalized} is listed twice")
         seen.add(normalized.lower())
-        result.append(EmailAddress(normalized, kind or "other"))
+        result.append(EmailAddress(normalized, kind))
     return result
 
 
 def _phones(raw: list[tuple[str, str | None]], region: str | None, problems: Violations) -> list[PhoneNumber]:
-    result = []
+    result, seen = [], set()
     for i, (number, kind) in enumerate(raw):
         if kind not in PHONE_KINDS:
             problems.add(f"phones[{i}].kind", f"must be one of {', '.join(PHONE_KINDS)}")
@@ -138,7 +139,11 @@ def _phones(raw: list[tuple[str, str | None]], region: str | None, problems: Vio
         if not phonenumbers.is_valid_number(parsed):
             problems.add(f"phones[{i}].number", f"{number!r} is not a valid phone number (E.164 expected, e.g. +40721234567)")
             continue
-        result.append(PhoneNumber(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164), kind or "other"))
+        e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+        if e164 in seen:
+            problems.add(f"phones[{i}].number", f"{e164} is listed twice")
+        seen.add(e164)
+        result.append(PhoneNumber(e164, kind))
     return result
 
 
@@ -151,7 +156,9 @@ def _consents(raw, now: datetime, problems: Violations) -> list[Consent]:
             problems.add(f"consents[{i}].purpose", f"must be one of {', '.join(PURPOSES)}")
         if recorded_at is not None and recorded_at > now:
             problems.add(f"consents[{i}].record_time", "must not be in the future")
-        if (channel, purpose) in seen:
+        if len(source.strip()) > MAX_NAME_LENGTH:
+            problems.add(f"consents[{i}].source", f"must be at most {MAX_NAME_LENGTH} characters")
+        if channel in CHANNELS and purpose in PURPOSES and (channel, purpose) in seen:
             problems.add(f"consents[{i}]", f"{channel}/{purpose} is given twice")
         seen.add((channel, purpose))
         result.append(Consent(channel or "", purpose or "", granted, source.strip(), recorded_at or now))

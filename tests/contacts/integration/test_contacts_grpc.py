@@ -1,0 +1,160 @@
+"""crm.contacts.v1.ContactsService through the real chassis gRPC server: tokens, roles, rich errors, health, reflection."""
+from __future__ import annotations
+
+import uuid
+
+import grpc
+import pytest
+from google.rpc import code_pb2, error_details_pb2
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+from grpc_status import rpc_status
+
+from crm.contacts.v1 import contacts_pb2 as pb
+from crm.contacts.v1 import contacts_pb2_grpc
+from crm_chassis.grpc_server import GrpcServer
+from crm_contacts.entrypoints.grpc_servicer import registrations
+
+SERVICE = "crm.contacts.v1.ContactsService"
+TIMEOUT = 10
+
+
+@pytest.fixture
+def channel(app, jwt_keys):
+    server = GrpcServer(registrations(app), verifier=jwt_keys.verifier, port=0).start()
+    channel = grpc.insecure_channel(f"localhost:{server.port}")
+    yield channel
+    channel.close()
+    server.stop(0)
+
+
+@pytest.fixture
+def stub(channel):
+    return contacts_pb2_grpc.ContactsServiceStub(channel)
+
+
+@pytest.fixture
+def as_user(jwt_keys):
+    """Call metadata carrying a bearer token of a user with the given roles, team and territory."""
+
+    def metadata(user="alice", roles=("sales",), team="north", territory="ro"):
+        return [("authorization", f"Bearer {jwt_keys.token(user, roles, team=team, territory=territory)}")]
+
+    return metadata
+
+
+def jane() -> pb.Person:
+    return pb.Person(
+        given_name="Jane",
+        family_name="Doe",
+        emails=[pb.EmailAddress(address="Jane.Doe@EXAMPLE.com")],
+        phones=[pb.PhoneNumber(number="+40 721 234 567", kind=pb.PHONE_KIND_MOBILE)],
+        consents=[pb.Consent(channel=pb.CHANNEL_EMAIL, purpose=pb.PURPOSE_MARKETING, granted=True, source="web form")],
+    )
+
+
+def failure(method, request, metadata=None) -> grpc.RpcError:
+    with pytest.raises(grpc.RpcError) as caught:
+        method(request, metadata=metadata, timeout=TIMEOUT)
+    return caught.value
+
+
+def test_create_get_list_and_history(stub, as_user):
+    alice = as_user()
+    created = stub.CreatePerson(pb.CreatePersonRequest(person=jane()), metadata=alice, timeout=TIMEOUT)
+    uuid.UUID(created.id)
+    assert (created.owner, created.team, created.territory) == ("alice", "north", "ro")
+    assert created.emails[0] == pb.EmailAddress(address="Jane.Doe@example.com", kind=pb.EMAIL_KIND_WORK)
+    assert created.phones[0] == pb.PhoneNumber(number="+40721234567", kind=pb.PHONE_KIND_MOBILE)
+    assert created.consents[0].record_time == created.create_time
+    assert created.create_time.seconds > 0 and created.update_time == created.create_time
+
+    assert stub.GetPerson(pb.GetPersonRequest(id=created.id), metadata=alice, timeout=TIMEOUT) == created
+
+    second = stub.CreatePerson(pb.CreatePersonRequest(person=pb.Person(family_name="Popescu")), metadata=alice, timeout=TIMEOUT)
+    page = stub.ListPersons(pb.ListPersonsRequest(page_size=1), metadata=alice, timeout=TIMEOUT)
+    assert list(page.persons) == [created] and page.next_page_token
+    rest = stub.ListPersons(pb.ListPersonsRequest(page_size=1, page_token=page.next_page_token), metadata=alice, timeout=TIMEOUT)
+    assert (list(rest.persons), rest.next_page_token) == ([second], "")
+
+    dossier = stub.ListPersonHistory(pb.ListPersonHistoryRequest(person_id=created.id), metadata=alice, timeout=TIMEOUT)
+    [entry] = dossier.entries
+    assert (entry.person_id, entry.kind, entry.source, entry.summary, dossier.next_page_token) == (
+        created.id, "PersonCreated", "contacts", "Jane Doe added by alice", ""
+    )
+    assert entry.occur_time == created.create_time
+
+
+def test_tokens_and_roles_are_enforced(stub, as_user, jwt_keys):
+    request = pb.CreatePersonRequest(person=jane())
+    for metadata in (None, [("authorization", "Bearer not-a-jwt")], [("authorization", "Basic dXNlcjpwdw==")]):
+        assert failure(stub.CreatePerson, request, metadata).code() == grpc.StatusCode.UNAUTHENTICATED
+    assert failure(stub.ListPersons, pb.ListPersonsRequest()).code() == grpc.StatusCode.UNAUTHENTICATED
+
+    viewer = as_user("vera", roles=("viewer",), team="west", territory="ro")
+    denied = failure(stub.CreatePerson, request, viewer)
+    assert denied.code() == grpc.StatusCode.PERMISSION_DENIED
+    nobody = as_user("nora", roles=())
+    assert failure(stub.ListPersons, pb.ListPersonsRequest(), nobody).code() == grpc.StatusCode.PERMISSION_DENIED
+
+    created = stub.CreatePerson(request, metadata=as_user(), timeout=TIMEOUT)
+    assert stub.GetPerson(pb.GetPersonRequest(id=created.id), metadata=viewer, timeout=TIMEOUT).id == created.id
+    assert [p.id for p in stub.ListPersons(pb.ListPersonsRequest(), metadata=viewer, timeout=TIMEOUT).persons] == [created.id]
+    # Nothing was created by the refused calls.
+    admin = as_user("root", roles=("admin",), team="", territory="")
+    assert len(stub.ListPersons(pb.ListPersonsRequest(), metadata=admin, timeout=TIMEOUT).persons) == 1
+
+
+def test_every_bad_field_comes_back_in_a_bad_request(stub, as_user):
+    alice = as_user()
+    bad = pb.Person(emails=[pb.EmailAddress(address="not-an-email")], phones=[pb.PhoneNumber(number="call me")])
+    error = failure(stub.CreatePerson, pb.CreatePersonRequest(person=bad), alice)
+    assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
+    status = rpc_status.from_call(error)
+    assert status.code == code_pb2.INVALID_ARGUMENT
+    [detail] = status.details
+    bad_request = error_details_pb2.BadRequest()
+    assert detail.Unpack(bad_request)
+    assert [v.field for v in bad_request.field_violations] == [
+        "person.given_name",
+        "person.family_name",
+        "person.emails[0].address",
+        "person.phones[0].number",
+    ]
+    assert all(v.description for v in bad_request.field_violations)
+    assert list(stub.ListPersons(pb.ListPersonsRequest(), metadata=alice, timeout=TIMEOUT).persons) == []
+
+    unknown = pb.Person(given_name="Jane", consents=[pb.Consent(channel=99, purpose=pb.PURPOSE_SERVICE, source="web")])
+    error = failure(stub.CreatePerson, pb.CreatePersonRequest(person=unknown), alice)
+    [detail] = rpc_status.from_call(error).details
+    detail.Unpack(bad_request)
+    assert [v.field for v in bad_request.field_violations] == ["person.consents[0].channel"]
+
+    error = failure(stub.ListPersons, pb.ListPersonsRequest(page_token="garbage!"), alice)
+    assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
+    [detail] = rpc_status.from_call(error).details
+    detail.Unpack(bad_request)
+    assert [v.field for v in bad_request.field_violations] == ["page_token"]
+
+
+def test_unknown_and_invisible_persons_are_not_found(stub, as_user):
+    alice, bob = as_user(), as_user("bob", team="south", territory="de")
+    created = stub.CreatePerson(pb.CreatePersonRequest(person=jane()), metadata=alice, timeout=TIMEOUT)
+    for person_id, metadata in ((str(uuid.uuid4()), alice), ("", alice), (created.id, bob)):
+        error = failure(stub.GetPerson, pb.GetPersonRequest(id=person_id), metadata)
+        assert error.code() == grpc.StatusCode.NOT_FOUND
+        error = failure(stub.ListPersonHistory, pb.ListPersonHistoryRequest(person_id=person_id), metadata)
+        assert error.code() == grpc.StatusCode.NOT_FOUND
+    assert list(stub.ListPersons(pb.ListPersonsRequest(), metadata=bob, timeout=TIMEOUT).persons) == []
+
+
+def test_health_and_reflection_need_no_token(channel):
+    health = health_pb2_grpc.HealthStub(channel)
+    for service in (SERVICE, ""):
+        response = health.Check(health_pb2.HealthCheckRequest(service=service), timeout=TIMEOUT)
+        assert response.status == health_pb2.HealthCheckResponse.SERVING
+
+    reflection = reflection_pb2_grpc.ServerReflectionStub(channel)
+    [answer] = list(reflection.ServerReflectionInfo(iter([reflection_pb2.ServerReflectionRequest(list_services="")]), timeout=TIMEOUT))
+    names = {s.name for s in answer.list_services_response.service}
+    assert SERVICE in names and "grpc.health.v1.Health" in names
