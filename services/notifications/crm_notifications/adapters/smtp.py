@@ -39,12 +39,17 @@ class SmtpMailer:
 
     def send(self, email: Email) -> None:
         message = EmailMessage()
-        message["From"] = self.sender
-        message["To"] = email.to
-        message["Subject"] = email.subject
-        message["Date"] = formatdate(usegmt=True)
-        message["Message-ID"] = email.message_id
-        message.set_content(email.body)
+        try:
+            message["From"] = self.sender
+            message["To"] = email.to
+            message["Subject"] = email.subject
+            message["Date"] = formatdate(usegmt=True)
+            message["Message-ID"] = email.message_id
+            message.set_content(email.body)
+        except ValueError as exc:
+            # e.g. a line break in a name that the subject carries: no server will ever take it, and
+            # an unclassified error would leave the notification in `sending` to be retried forever.
+            raise SendError(f"cannot build the message: {exc}", transient=False) from exc
         with tracer.start_as_current_span(
             "smtp send",
             kind=trace.SpanKind.CLIENT,
