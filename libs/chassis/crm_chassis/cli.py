@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import secrets
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -15,6 +17,12 @@ def _keys(args) -> int:
 
     wrote = generate_key_pair(args.private, args.public)
     print(f"{'wrote' if wrote else 'kept'} {args.private} and {args.public}")
+    secret = args.unsubscribe_secret or args.private.parent / "unsubscribe.secret"
+    if not secret.exists():
+        # Signs the unsubscribe links of marketing messages (notifications' CRM_NOTIFICATIONS_UNSUBSCRIBE_SECRET_FILE).
+        secret.write_text(secrets.token_urlsafe(32))
+        secret.chmod(0o600)
+        print(f"wrote {secret}")
     return 0
 
 
@@ -70,9 +78,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="crm", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    keys = sub.add_parser("keys", help="create the local JWT key pair unless it exists")
+    keys = sub.add_parser("keys", help="create the local JWT key pair and unsubscribe-link secret unless they exist")
     keys.add_argument("--private", type=Path, default=keys_dir / "jwt-private.pem")
     keys.add_argument("--public", type=Path, default=keys_dir / "jwt-public.pem")
+    keys.add_argument("--unsubscribe-secret", type=Path, help="default: unsubscribe.secret beside the private key")
     keys.set_defaults(run=_keys)
 
     token = sub.add_parser("token", help="print a signed token for local use")
@@ -90,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     dlq.add_argument("action", choices=["list", "replay"])
     dlq.add_argument("--queue", required=True, help="the handler's queue, e.g. evt-contacts-PersonCreated--notifications.on_person_created")
     dlq.add_argument("--limit", type=int, default=0, help="at most this many (0: all)")
-    dlq.add_argument("--amqp-url", default="amqp://guest:guest@127.0.0.1:5672/")
+    dlq.add_argument("--amqp-url", default=os.environ.get("CRM_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/"))
     dlq.set_defaults(run=_dlq)
 
     args = parser.parse_args(argv)

@@ -19,6 +19,10 @@ def create_engine(url: str, *, pool_size: int = 10) -> sa.Engine:
     transaction begins: a deferred transaction that later writes can fail
     with SQLITE_BUSY without ever waiting.
     """
+    _instrumentor = SQLAlchemyInstrumentor()
+    if not _instrumentor.is_instrumented_by_opentelemetry:
+        # Wraps sqlalchemy.create_engine once per process, so this and every later engine is traced.
+        _instrumentor.instrument(enable_commenter=False)
     parsed = sa.make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -41,7 +45,6 @@ def create_engine(url: str, *, pool_size: int = 10) -> sa.Engine:
 
     else:
         engine = sa.create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size)
-    SQLAlchemyInstrumentor().instrument(engine=engine, enable_commenter=False)
     return engine
 
 

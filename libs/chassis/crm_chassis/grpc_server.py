@@ -105,6 +105,8 @@ class _ServiceInterceptor(grpc.ServerInterceptor):
             except errors.ServiceError as exc:
                 status = to_status(exc)
             except Exception:
+                if context.code() not in (None, grpc.StatusCode.OK):
+                    raise  # the servicer called context.abort() with a status of its own
                 log.exception("unexpected error in %s", method)
                 status = rpc_status.to_status(status_pb2.Status(code=code_pb2.INTERNAL, message="internal error"))
             finally:

@@ -134,7 +134,7 @@ class Relay:
         self._connection: pika.BlockingConnection | None = None
         self._channel = None
         self._lock_connection = None
-        self._last_cleanup = 0.0
+        self._last_cleanup = float("-inf")  # housekeeping runs on the first pass
 
     @classmethod
     def for_service(cls, engine: sa.Engine, table: sa.Table, source_service: str, settings) -> "Relay":
@@ -298,11 +298,16 @@ class Relay:
 
     def _release_leadership(self) -> None:
         connection, self._lock_connection = self._lock_connection, None
-        if connection is not None:
-            # The lock lives as long as the database session: closing the pooled
-            # connection would only park it, still locked, in the pool.
-            connection.invalidate()
-            connection.close()
+        if connection is None:
+            return
+        # The lock lives as long as the database session, and closing a pooled
+        # connection only parks it, still locked, in the pool: unlock explicitly.
+        try:
+            connection.execute(sa.text("SELECT pg_advisory_unlock_all()"))
+            connection.commit()
+        except sa.exc.SQLAlchemyError:
+            connection.invalidate()  # broken: the server frees the lock when it notices
+        connection.close()
 
     # -- the loop ----------------------------------------------------------
 
@@ -321,12 +326,12 @@ class Relay:
                             stop.wait(self.poll_interval * 10)
                             continue
                         log.info("outbox relay publishing to %s", self.exchange)
+                    _written.clear()  # before reading: a commit landing during the pass wakes the next wait
                     published = self.publish_pending()
                     self._housekeeping()
                     backoff = 0.5
                     if published < self.batch_size:
                         _written.wait(self.poll_interval)
-                        _written.clear()
                 except BrokerUnavailable as exc:
                     log.warning("broker unavailable, retrying in %.1fs: %s", backoff, exc)
                     stop.wait(backoff)

@@ -22,6 +22,7 @@ from nameko.constants import AMQP_URI_CONFIG_KEY
 from nameko.events import EventHandler
 from nameko.exceptions import ContainerBeingKilled
 from nameko.extensions import DependencyProvider
+from nameko.messaging import QueueConsumer
 from prometheus_client import Counter
 
 from crm_chassis import telemetry
@@ -43,8 +44,26 @@ def dead_letter_queue_name(queue: str) -> str:
     return f"{queue}.dead"
 
 
+class _DeadLetteringQueueConsumer(QueueConsumer):
+    """nameko's queue consumer, except that a body which cannot be decoded goes to its handler.
+
+    kombu's default logs such a message and acks it: it would be lost instead of dead-lettered.
+    """
+
+    def get_consumers(self, consumer_cls, channel):
+        consumers = super().get_consumers(consumer_cls, channel)
+        for provider, consumer in self._consumers.items():
+            consumer.on_decode_error = partial(self._on_undecodable, provider)
+        return consumers
+
+    def _on_undecodable(self, provider, message, exc):
+        self.container.spawn_managed_thread(partial(provider.handle_undecodable, message, exc))
+
+
 class RetryingEventHandler(EventHandler):
     """nameko's EventHandler, decoding the envelope and parking failures instead of losing them."""
+
+    queue_consumer = _DeadLetteringQueueConsumer()
 
     def __init__(self, source_service, event_type, message_cls: type[Message], **kwargs):
         self.message_cls = message_cls
@@ -86,6 +105,11 @@ class RetryingEventHandler(EventHandler):
             )
         except ContainerBeingKilled:
             self.queue_consumer.requeue_message(message)
+
+    def handle_undecodable(self, message, exc) -> None:
+        log.error("dead-lettering a %s event whose body cannot be decoded: %s", self.event_type, exc)
+        self._park(message, dead_letter_queue_name(self.queue.name), reason=f"body cannot be decoded: {exc}")
+        HANDLED.labels(self.event_type, "malformed").inc()
 
     def handle_message_processed(self, message, result=None, exc_info=None):
         if exc_info is None:
