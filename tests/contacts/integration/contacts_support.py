@@ -13,7 +13,7 @@ from crm_chassis.access import Viewer
 from crm_contacts.domain import commands
 
 MIGRATIONS = Path(crm_contacts.__file__).resolve().parent / "migrations"
-TABLES = ("persons", "person_emails", "person_phones", "person_consents", "person_history", "outbox", "inbox")
+TABLES = ("persons", "person_emails", "person_phones", "person_addresses", "person_consents", "person_history", "outbox", "inbox")
 
 ALICE = Viewer("alice", team="north", territory="ro")  # a sales user in Romania
 BOB = Viewer("bob", team="south", territory="de")  # another team in another territory

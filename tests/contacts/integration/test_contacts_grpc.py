@@ -5,14 +5,17 @@ import uuid
 
 import grpc
 import pytest
+import sqlalchemy as sa
+from google.protobuf import json_format
 from google.rpc import code_pb2, error_details_pb2
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 from grpc_status import rpc_status
 
 from crm.contacts.v1 import contacts_pb2 as pb
-from crm.contacts.v1 import contacts_pb2_grpc
+from crm.contacts.v1 import contacts_pb2_grpc, events_pb2
 from crm_chassis.grpc_server import GrpcServer
+from crm_contacts.adapters import orm
 from crm_contacts.entrypoints.grpc_servicer import registrations
 
 SERVICE = "crm.contacts.v1.ContactsService"
@@ -158,3 +161,83 @@ def test_health_and_reflection_need_no_token(channel):
     [answer] = list(reflection.ServerReflectionInfo(iter([reflection_pb2.ServerReflectionRequest(list_services="")]), timeout=TIMEOUT))
     names = {s.name for s in answer.list_services_response.service}
     assert SERVICE in names and "grpc.health.v1.Health" in names
+
+
+def test_profile_fields_and_addresses_round_trip(stub, as_user):
+    alice = as_user()
+    person = jane()
+    person.salutation = "Dear Ms Doe"
+    person.preferred_language = "en-gb"
+    person.time_zone = "Europe/Bucharest"
+    person.addresses.add(kind=pb.ADDRESS_KIND_HOME, lines=["Strada Lipscani 12", "", "Ap. 3"], postal_code="030031", city="Bucharest", country="ro")
+    person.addresses.add(kind=pb.ADDRESS_KIND_BILLING, city="Cluj-Napoca", region="Cluj", country="RO")
+
+    created = stub.CreatePerson(pb.CreatePersonRequest(person=person), metadata=alice, timeout=TIMEOUT)
+
+    assert (created.salutation, created.preferred_language, created.time_zone) == ("Dear Ms Doe", "en-GB", "Europe/Bucharest")
+    assert list(created.addresses) == [
+        pb.PostalAddress(kind=pb.ADDRESS_KIND_HOME, lines=["Strada Lipscani 12", "Ap. 3"], postal_code="030031", city="Bucharest", country="RO"),
+        pb.PostalAddress(kind=pb.ADDRESS_KIND_BILLING, city="Cluj-Napoca", region="Cluj", country="RO"),
+    ]
+    assert stub.GetPerson(pb.GetPersonRequest(id=created.id), metadata=alice, timeout=TIMEOUT) == created
+
+
+def test_bad_profile_fields_are_all_in_the_bad_request(stub, as_user):
+    bad = pb.Person(
+        given_name="Jane",
+        preferred_language="en_GB",
+        time_zone="Europe/Atlantis",
+        addresses=[pb.PostalAddress(kind=9, city="Bucharest", country="RO"), pb.PostalAddress(kind=pb.ADDRESS_KIND_WORK, lines=["1 Main St"], country="UK")],
+    )
+    error = failure(stub.CreatePerson, pb.CreatePersonRequest(person=bad), as_user())
+    assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
+    bad_request = error_details_pb2.BadRequest()
+    rpc_status.from_call(error).details[0].Unpack(bad_request)
+    assert [v.field for v in bad_request.field_violations] == [
+        "person.preferred_language", "person.time_zone", "person.addresses[0].kind", "person.addresses[1].country"
+    ]
+
+
+def consent_request(person_id, granted=False, source="unsubscribe link", channel=pb.CHANNEL_EMAIL, purpose=pb.PURPOSE_MARKETING):
+    return pb.SetPersonConsentRequest(person_id=person_id, consent=pb.Consent(channel=channel, purpose=purpose, granted=granted, source=source))
+
+
+def test_set_person_consent_answers_the_person_and_writes_one_consent_changed_row(app, stub, as_user):
+    alice = as_user()
+    created = stub.CreatePerson(pb.CreatePersonRequest(person=jane()), metadata=alice, timeout=TIMEOUT)
+    marketer = as_user("mara", roles=("marketing",), team="north", territory="")
+
+    changed = stub.SetPersonConsent(consent_request(created.id), metadata=marketer, timeout=TIMEOUT)
+
+    [consent] = changed.consents
+    assert (consent.channel, consent.purpose, consent.granted, consent.source) == (pb.CHANNEL_EMAIL, pb.PURPOSE_MARKETING, False, "unsubscribe link")
+    assert changed.update_time.ToDatetime() > created.update_time.ToDatetime()
+    assert stub.GetPerson(pb.GetPersonRequest(id=created.id), metadata=alice, timeout=TIMEOUT) == changed
+    # The same answer again: the same person, nothing new published.
+    assert stub.SetPersonConsent(consent_request(created.id, source="phone"), metadata=alice, timeout=TIMEOUT) == changed
+    with app.engine.connect() as conn:
+        rows = conn.execute(sa.select(orm.outbox).order_by(orm.outbox.c.position)).all()
+    assert [r.message_type for r in rows] == ["crm.contacts.v1.PersonCreated", "crm.contacts.v1.ConsentChanged"]
+    event = json_format.Parse(rows[1].payload, events_pb2.ConsentChanged())
+    assert event == events_pb2.ConsentChanged(person_id=created.id, consent=consent)
+    entries = stub.ListPersonHistory(pb.ListPersonHistoryRequest(person_id=created.id), metadata=alice, timeout=TIMEOUT).entries
+    assert [e.summary for e in entries] == ["Email marketing consent withdrawn via unsubscribe link", "Jane Doe added by alice"]
+
+
+def test_set_person_consent_refuses_strangers_viewers_and_bad_consents(stub, as_user):
+    alice = as_user()
+    created = stub.CreatePerson(pb.CreatePersonRequest(person=jane()), metadata=alice, timeout=TIMEOUT)
+
+    for person_id, metadata in ((created.id, as_user("bob", team="south", territory="de")), (str(uuid.uuid4()), alice)):
+        assert failure(stub.SetPersonConsent, consent_request(person_id), metadata).code() == grpc.StatusCode.NOT_FOUND
+    viewer = as_user("vera", roles=("viewer",), team="north", territory="ro")
+    denied = failure(stub.SetPersonConsent, consent_request(created.id), viewer)
+    assert denied.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert "SetPersonConsent" in denied.details()
+
+    error = failure(stub.SetPersonConsent, consent_request(created.id, channel=42, purpose=pb.PURPOSE_UNSPECIFIED, source="s" * 201), alice)
+    assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
+    bad_request = error_details_pb2.BadRequest()
+    rpc_status.from_call(error).details[0].Unpack(bad_request)
+    assert [v.field for v in bad_request.field_violations] == ["consent.channel", "consent.purpose", "consent.source"]
+    assert stub.GetPerson(pb.GetPersonRequest(id=created.id), metadata=alice, timeout=TIMEOUT) == created

@@ -1,6 +1,7 @@
 """The contacts use cases on real SQLite and PostgreSQL: atomic outbox writes, visibility, keyset paging, idempotent history."""
 from __future__ import annotations
 
+import threading
 import uuid
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -32,7 +33,7 @@ def test_create_commits_person_history_and_exactly_one_outbox_event(app):
     person = create(app, jane(phones=[("0721 234 567", "mobile")]), region="RO")
 
     assert counts(app.engine) == {
-        "persons": 1, "person_emails": 1, "person_phones": 1, "person_consents": 1, "person_history": 1, "outbox": 1, "inbox": 0
+        "persons": 1, "person_emails": 1, "person_phones": 1, "person_addresses": 0, "person_consents": 1, "person_history": 1, "outbox": 1, "inbox": 0
     }
     stored = handlers.get_person(person.id, app.uow(), ALICE)
     assert stored == person  # every field, consents and timestamps included, survives the database
@@ -183,3 +184,128 @@ def test_person_message_from_the_database_has_enum_values(app):
     assert (message.emails[0].kind, message.consents[0].channel, message.consents[0].purpose) == (
         pb.EMAIL_KIND_PERSONAL, pb.CHANNEL_SMS, pb.PURPOSE_SERVICE
     )
+
+
+# -- profile fields and addresses -------------------------------------------
+
+HOME = ("home", ["Strada Lipscani 12", "Ap. 3"], "030031", "Bucharest", "", "ro")
+BILLING = ("billing", [], "", "Cluj-Napoca", "Cluj", "RO")
+
+
+def test_profile_fields_and_addresses_survive_the_database_and_the_event(app):
+    person = create(app, jane(salutation="Dear Ms Doe", preferred_language="RO-ro", time_zone="Europe/Bucharest", addresses=[HOME, BILLING]))
+
+    stored = handlers.get_person(person.id, app.uow(), ALICE)
+    assert stored == person
+    assert (stored.salutation, stored.preferred_language, stored.time_zone) == ("Dear Ms Doe", "ro-RO", "Europe/Bucharest")
+    assert [(a.kind, a.lines, a.country) for a in stored.addresses] == [("home", ("Strada Lipscani 12", "Ap. 3"), "RO"), ("billing", (), "RO")]
+    assert counts(app.engine)["person_addresses"] == 2
+    with app.engine.connect() as conn:
+        [row] = conn.execute(sa.select(orm.outbox)).all()
+    assert json_format.Parse(row.payload, events_pb2.PersonCreated()).person == messages.person(stored)
+
+
+def test_an_invalid_profile_writes_nothing(app):
+    with pytest.raises(InvalidArgument) as caught:
+        create(app, jane(preferred_language="english", time_zone="Mars/Base", addresses=[("home", [], "", "", "", "XX")]))
+    assert [v.field for v in caught.value.violations] == ["preferred_language", "time_zone", "addresses[0]", "addresses[0].country"]
+    assert set(counts(app.engine).values()) == {0}
+
+
+# -- set_person_consent ---------------------------------------------------------
+
+
+def set_consent(app, person_id, channel="email", purpose="marketing", granted=True, source="web form", at=None, viewer=ALICE):
+    return handlers.set_person_consent(commands.SetPersonConsent(person_id, channel, purpose, granted, source, at), app.uow(), viewer)
+
+
+def outbox_rows(app):
+    with app.engine.connect() as conn:
+        return conn.execute(sa.select(orm.outbox).order_by(orm.outbox.c.position)).all()
+
+
+def test_set_consent_commits_the_consent_a_history_line_and_one_consent_changed_event(app):
+    person = create(app, jane(consents=[], addresses=[HOME]))
+
+    changed = set_consent(app, person.id)
+
+    [consent] = changed.consents
+    assert (consent.channel, consent.purpose, consent.granted, consent.source) == ("email", "marketing", True, "web form")
+    assert changed.updated_at > person.updated_at
+    stored = handlers.get_person(person.id, app.uow(), ALICE)
+    assert stored == changed
+    assert (stored.emails, stored.phones, stored.addresses) == (person.emails, person.phones, person.addresses)  # saving kept the rest
+    [newest, _], _ = history(app, person.id)
+    assert (newest.kind, newest.summary, newest.source, newest.occurred_at) == (
+        "ConsentChanged", "Email marketing consent granted via web form", "contacts", consent.recorded_at
+    )
+    [_, row] = outbox_rows(app)
+    assert (row.event_type, row.message_type, row.aggregate_type, row.aggregate_id, row.state) == (
+        "ConsentChanged", "crm.contacts.v1.ConsentChanged", "person", person.id, "pending"
+    )
+    event = json_format.Parse(row.payload, events_pb2.ConsentChanged())
+    assert event == events_pb2.ConsentChanged(person_id=person.id, consent=messages.consent(consent))
+
+
+def test_the_same_answer_again_writes_and_publishes_nothing(app):
+    person = create(app)  # email/marketing granted
+    before = counts(app.engine)
+
+    again = set_consent(app, person.id, source="call centre")
+
+    assert counts(app.engine) == before
+    assert again == handlers.get_person(person.id, app.uow(), ALICE) == person
+
+
+def test_withdrawing_and_refusing_read_as_such_in_the_dossier(app):
+    person = create(app)
+    at = person.created_at - timedelta(minutes=2)  # entered after the fact: the dossier places them when they happened
+    set_consent(app, person.id, granted=False, source="unsubscribe link", at=at)
+    set_consent(app, person.id, channel="sms", purpose="service", granted=False, source="", at=at + timedelta(minutes=1))
+
+    entries, _ = history(app, person.id)
+    assert [e.summary for e in entries] == ["Jane Doe added by alice", "SMS service consent refused", "Email marketing consent withdrawn via unsubscribe link"]
+    stored = handlers.get_person(person.id, app.uow(), ALICE)
+    assert [(c.channel, c.purpose, c.granted, c.recorded_at) for c in stored.consents] == [("email", "marketing", False, at), ("sms", "service", False, at + timedelta(minutes=1))]
+    assert [r.event_type for r in outbox_rows(app)] == ["PersonCreated", "ConsentChanged", "ConsentChanged"]
+
+
+def test_set_consent_on_a_missing_or_invisible_person_is_not_found_and_writes_nothing(app):
+    person = create(app)
+    before = counts(app.engine)
+    for person_id, viewer in ((person.id, BOB), (str(uuid.uuid4()), ALICE), ("", ADMIN)):
+        with pytest.raises(NotFound):
+            set_consent(app, person_id, granted=False, viewer=viewer)
+    # Not even a bad request tells an outsider that the person exists.
+    with pytest.raises(NotFound):
+        set_consent(app, person.id, channel="pigeon", viewer=BOB)
+    assert set_consent(app, person.id, granted=False, viewer=CAROL).consents[0].granted is False  # same territory may
+    assert counts(app.engine)["outbox"] == before["outbox"] + 1
+
+
+def test_an_invalid_consent_writes_nothing(app):
+    person = create(app)
+    before = counts(app.engine)
+    with pytest.raises(InvalidArgument) as caught:
+        set_consent(app, person.id, channel=None, purpose="spam", source="s" * 201, at=datetime.now(UTC) + timedelta(hours=1))
+    assert [v.field for v in caught.value.violations] == ["channel", "purpose", "record_time", "source"]
+    assert counts(app.engine) == before
+
+
+def test_concurrent_consent_changes_to_one_person_are_both_kept(app):
+    """The person row is locked while one change is made, so the other waits and then sees it."""
+    person = create(app, jane(consents=[]))
+    first = app.uow()
+    with first:
+        held = first.persons.get(person.id, for_update=True)
+        other = threading.Thread(target=set_consent, args=(app, person.id, "sms", "service", True, "call"))
+        other.start()
+        other.join(0.5)
+        assert other.is_alive(), "the second change did not wait for the first"
+        held.set_consent("email", "marketing", True, "web form")
+        first.persons.save(held)
+        first.commit()
+    other.join(30)
+    stored = handlers.get_person(person.id, app.uow(), ALICE)
+    assert [(c.channel, c.purpose) for c in stored.consents] == [("email", "marketing"), ("sms", "service")]
+    assert [r.event_type for r in outbox_rows(app)] == ["PersonCreated", "ConsentChanged", "ConsentChanged"]

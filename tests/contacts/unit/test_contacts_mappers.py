@@ -34,6 +34,10 @@ def person_from(cmd: commands.CreatePerson) -> Person:
         owner=ALICE,
         team=cmd.team,
         territory=cmd.territory,
+        salutation=cmd.salutation,
+        preferred_language=cmd.preferred_language,
+        time_zone=cmd.time_zone,
+        addresses=cmd.addresses,
     )
 
 
@@ -171,3 +175,90 @@ def test_person_created_goes_to_the_outbox_as_a_protobuf_event():
 def test_an_unknown_domain_event_has_no_message():
     with pytest.raises(TypeError):
         messages.outbound(object())
+
+
+def test_profile_fields_and_addresses_become_a_command():
+    request = pb.CreatePersonRequest(
+        person=pb.Person(
+            given_name="Jane",
+            salutation="Dear Ms Doe",
+            preferred_language="ro-RO",
+            time_zone="Europe/Bucharest",
+            addresses=[
+                pb.PostalAddress(kind=pb.ADDRESS_KIND_HOME, lines=["Strada Lipscani 12", "Ap. 3"], postal_code="030031", city="Bucharest", country="RO"),
+                pb.PostalAddress(kind=pb.ADDRESS_KIND_SHIPPING, city="Cluj-Napoca", region="Cluj", country="ro"),
+            ],
+        )
+    )
+    cmd = mappers.create_person(request)
+    assert (cmd.salutation, cmd.preferred_language, cmd.time_zone) == ("Dear Ms Doe", "ro-RO", "Europe/Bucharest")
+    assert cmd.addresses == [
+        ("home", ["Strada Lipscani 12", "Ap. 3"], "030031", "Bucharest", "", "RO"),
+        ("shipping", [], "", "Cluj-Napoca", "Cluj", "ro"),
+    ]
+
+
+def test_unset_and_unknown_address_kinds_are_reported_by_path():
+    request = pb.CreatePersonRequest(
+        person=pb.Person(
+            given_name="Jane",
+            addresses=[pb.PostalAddress(city="Bucharest", country="RO"), pb.PostalAddress(kind=42, city="Bucharest", country="RO")],
+        )
+    )
+    cmd = mappers.create_person(request)
+    assert [a[0] for a in cmd.addresses] == [None, None]
+    with pytest.raises(InvalidArgument) as caught:
+        person_from(cmd)
+    assert [v.field for v in mappers.under("person", caught.value).violations] == ["person.addresses[0].kind", "person.addresses[1].kind"]
+
+
+def test_person_message_carries_profile_and_every_address_kind():
+    kinds = ["home", "work", "billing", "shipping", "other"]
+    person = person_from(
+        commands.CreatePerson(
+            given_name="Jane",
+            family_name="Doe",
+            salutation="Dear Jane",
+            preferred_language="en-gb",
+            time_zone="Europe/London",
+            addresses=[(k, [f"{i} High Street"], "SW1A 1AA", "London", "", "gb") for i, k in enumerate(kinds)],
+        )
+    )
+    message = messages.person(person)
+    assert (message.salutation, message.preferred_language, message.time_zone) == ("Dear Jane", "en-GB", "Europe/London")
+    assert [a.kind for a in message.addresses] == [
+        pb.ADDRESS_KIND_HOME, pb.ADDRESS_KIND_WORK, pb.ADDRESS_KIND_BILLING, pb.ADDRESS_KIND_SHIPPING, pb.ADDRESS_KIND_OTHER
+    ]
+    assert message.addresses[2] == pb.PostalAddress(kind=pb.ADDRESS_KIND_BILLING, lines=["2 High Street"], postal_code="SW1A 1AA", city="London", country="GB")
+    back = mappers.create_person(pb.CreatePersonRequest(person=message))
+    assert person_from(back).addresses == person.addresses
+    [created] = person.events
+    assert messages.outbound(created).message.person.addresses == message.addresses
+
+
+def test_set_person_consent_request_becomes_a_command():
+    at = datetime(2024, 3, 1, 9, 30, tzinfo=UTC)
+    request = pb.SetPersonConsentRequest(
+        person_id="p-1",
+        consent=pb.Consent(channel=pb.CHANNEL_EMAIL, purpose=pb.PURPOSE_MARKETING, granted=True, source="web form", record_time=stamp(at)),
+    )
+    assert mappers.set_person_consent(request) == commands.SetPersonConsent("p-1", "email", "marketing", True, "web form", at)
+    unknown = mappers.set_person_consent(pb.SetPersonConsentRequest(person_id="p-1", consent=pb.Consent(channel=99)))
+    assert unknown == commands.SetPersonConsent("p-1", None, None, False, "", None)
+
+
+def test_consent_changed_goes_to_the_outbox_as_a_protobuf_event():
+    person = person_from(commands.CreatePerson(given_name="Jane", family_name="Doe"))
+    person.events.clear()
+    at = datetime(2024, 3, 1, 9, 30, tzinfo=UTC)
+    person.set_consent("sms", "service", False, "call", at)
+    [changed] = person.events
+    before = datetime.now(UTC)
+    outbound = messages.outbound(changed)
+    assert (outbound.event_type, outbound.message_type) == ("ConsentChanged", "crm.contacts.v1.ConsentChanged")
+    assert (outbound.aggregate_type, outbound.aggregate_id) == ("person", person.id)
+    assert outbound.occurred_at >= before  # when the file changed; when the person answered travels in the consent
+    assert outbound.message == events_pb2.ConsentChanged(
+        person_id=person.id,
+        consent=pb.Consent(channel=pb.CHANNEL_SMS, purpose=pb.PURPOSE_SERVICE, granted=False, source="call", record_time=stamp(at)),
+    )

@@ -5,25 +5,12 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from contacts_factories import create, violations
 
 from crm_chassis.access import Viewer
 from crm_chassis.errors import InvalidArgument
 from crm_contacts.domain import events
 from crm_contacts.domain.model import MAX_NAME_LENGTH, Consent, EmailAddress, Person, PhoneNumber
-
-ALICE = Viewer("alice", team="north", territory="ro")
-
-
-def create(**overrides) -> Person:
-    fields = dict(given_name="Jane", family_name="Doe", emails=[], phones=[], consents=[], owner=ALICE)
-    return Person.create(**(fields | overrides))
-
-
-def violations(**overrides) -> Counter:
-    """The reported field paths, with multiplicity, so a path reported twice shows up."""
-    with pytest.raises(InvalidArgument) as caught:
-        create(**overrides)
-    return Counter(v.field for v in caught.value.violations)
 
 
 def test_every_bad_field_is_reported_at_once_with_its_path():
@@ -162,7 +149,7 @@ def test_the_same_phone_number_twice_is_reported_once_normalised():
 
 
 def test_an_unset_channel_is_reported_once_even_when_repeated():
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with pytest.raises(InvalidArgument) as error:
         Person.create(
             given_name="Ana", family_name="", emails=[], phones=[],

@@ -25,43 +25,49 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1e\x63rm/contacts/v1/contacts.proto\x12\x0f\x63rm.contacts.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"I\n\x0c\x45mailAddress\x12\x0f\n\x07\x61\x64\x64ress\x18\x01 \x01(\t\x12(\n\x04kind\x18\x02 \x01(\x0e\x32\x1a.crm.contacts.v1.EmailKind\"G\n\x0bPhoneNumber\x12\x0e\n\x06number\x18\x01 \x01(\t\x12(\n\x04kind\x18\x02 \x01(\x0e\x32\x1a.crm.contacts.v1.PhoneKind\"\xb1\x01\n\x07\x43onsent\x12)\n\x07\x63hannel\x18\x01 \x01(\x0e\x32\x18.crm.contacts.v1.Channel\x12)\n\x07purpose\x18\x02 \x01(\x0e\x32\x18.crm.contacts.v1.Purpose\x12\x0f\n\x07granted\x18\x03 \x01(\x08\x12\x0e\n\x06source\x18\x04 \x01(\t\x12/\n\x0brecord_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xd8\x02\n\x06Person\x12\n\n\x02id\x18\x01 \x01(\t\x12\x12\n\ngiven_name\x18\x02 \x01(\t\x12\x13\n\x0b\x66\x61mily_name\x18\x03 \x01(\t\x12-\n\x06\x65mails\x18\x04 \x03(\x0b\x32\x1d.crm.contacts.v1.EmailAddress\x12,\n\x06phones\x18\x05 \x03(\x0b\x32\x1c.crm.contacts.v1.PhoneNumber\x12*\n\x08\x63onsents\x18\x06 \x03(\x0b\x32\x18.crm.contacts.v1.Consent\x12\r\n\x05owner\x18\x07 \x01(\t\x12\x0c\n\x04team\x18\x08 \x01(\t\x12\x11\n\tterritory\x18\t \x01(\t\x12/\n\x0b\x63reate_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\">\n\x13\x43reatePersonRequest\x12\'\n\x06person\x18\x01 \x01(\x0b\x32\x17.crm.contacts.v1.Person\"\x1e\n\x10GetPersonRequest\x12\n\n\x02id\x18\x01 \x01(\t\";\n\x12ListPersonsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\"X\n\x13ListPersonsResponse\x12(\n\x07persons\x18\x01 \x03(\x0b\x32\x17.crm.contacts.v1.Person\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x8c\x01\n\x0cHistoryEntry\x12\n\n\x02id\x18\x01 \x01(\t\x12\x11\n\tperson_id\x18\x02 \x01(\t\x12\x0c\n\x04kind\x18\x03 \x01(\t\x12\x0f\n\x07summary\x18\x04 \x01(\t\x12\x0e\n\x06source\x18\x05 \x01(\t\x12.\n\noccur_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"T\n\x18ListPersonHistoryRequest\x12\x11\n\tperson_id\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"d\n\x19ListPersonHistoryResponse\x12.\n\x07\x65ntries\x18\x01 \x03(\x0b\x32\x1d.crm.contacts.v1.HistoryEntry\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t*k\n\tEmailKind\x12\x1a\n\x16\x45MAIL_KIND_UNSPECIFIED\x10\x00\x12\x13\n\x0f\x45MAIL_KIND_WORK\x10\x01\x12\x17\n\x13\x45MAIL_KIND_PERSONAL\x10\x02\x12\x14\n\x10\x45MAIL_KIND_OTHER\x10\x03*\x92\x01\n\tPhoneKind\x12\x1a\n\x16PHONE_KIND_UNSPECIFIED\x10\x00\x12\x13\n\x0fPHONE_KIND_WORK\x10\x01\x12\x15\n\x11PHONE_KIND_MOBILE\x10\x02\x12\x13\n\x0fPHONE_KIND_HOME\x10\x03\x12\x12\n\x0ePHONE_KIND_FAX\x10\x04\x12\x14\n\x10PHONE_KIND_OTHER\x10\x05*~\n\x07\x43hannel\x12\x17\n\x13\x43HANNEL_UNSPECIFIED\x10\x00\x12\x11\n\rCHANNEL_EMAIL\x10\x01\x12\x0f\n\x0b\x43HANNEL_SMS\x10\x02\x12\x11\n\rCHANNEL_PHONE\x10\x03\x12\x12\n\x0e\x43HANNEL_LETTER\x10\x04\x12\x0f\n\x0b\x43HANNEL_FAX\x10\x05*N\n\x07Purpose\x12\x17\n\x13PURPOSE_UNSPECIFIED\x10\x00\x12\x15\n\x11PURPOSE_MARKETING\x10\x01\x12\x13\n\x0fPURPOSE_SERVICE\x10\x02\x32\xef\x02\n\x0f\x43ontactsService\x12M\n\x0c\x43reatePerson\x12$.crm.contacts.v1.CreatePersonRequest\x1a\x17.crm.contacts.v1.Person\x12G\n\tGetPerson\x12!.crm.contacts.v1.GetPersonRequest\x1a\x17.crm.contacts.v1.Person\x12X\n\x0bListPersons\x12#.crm.contacts.v1.ListPersonsRequest\x1a$.crm.contacts.v1.ListPersonsResponse\x12j\n\x11ListPersonHistory\x12).crm.contacts.v1.ListPersonHistoryRequest\x1a*.crm.contacts.v1.ListPersonHistoryResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1e\x63rm/contacts/v1/contacts.proto\x12\x0f\x63rm.contacts.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"I\n\x0c\x45mailAddress\x12\x0f\n\x07\x61\x64\x64ress\x18\x01 \x01(\t\x12(\n\x04kind\x18\x02 \x01(\x0e\x32\x1a.crm.contacts.v1.EmailKind\"G\n\x0bPhoneNumber\x12\x0e\n\x06number\x18\x01 \x01(\t\x12(\n\x04kind\x18\x02 \x01(\x0e\x32\x1a.crm.contacts.v1.PhoneKind\"\x8e\x01\n\rPostalAddress\x12*\n\x04kind\x18\x01 \x01(\x0e\x32\x1c.crm.contacts.v1.AddressKind\x12\r\n\x05lines\x18\x02 \x03(\t\x12\x13\n\x0bpostal_code\x18\x03 \x01(\t\x12\x0c\n\x04\x63ity\x18\x04 \x01(\t\x12\x0e\n\x06region\x18\x05 \x01(\t\x12\x0f\n\x07\x63ountry\x18\x06 \x01(\t\"\xb1\x01\n\x07\x43onsent\x12)\n\x07\x63hannel\x18\x01 \x01(\x0e\x32\x18.crm.contacts.v1.Channel\x12)\n\x07purpose\x18\x02 \x01(\x0e\x32\x18.crm.contacts.v1.Purpose\x12\x0f\n\x07granted\x18\x03 \x01(\x08\x12\x0e\n\x06source\x18\x04 \x01(\t\x12/\n\x0brecord_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xce\x03\n\x06Person\x12\n\n\x02id\x18\x01 \x01(\t\x12\x12\n\ngiven_name\x18\x02 \x01(\t\x12\x13\n\x0b\x66\x61mily_name\x18\x03 \x01(\t\x12-\n\x06\x65mails\x18\x04 \x03(\x0b\x32\x1d.crm.contacts.v1.EmailAddress\x12,\n\x06phones\x18\x05 \x03(\x0b\x32\x1c.crm.contacts.v1.PhoneNumber\x12*\n\x08\x63onsents\x18\x06 \x03(\x0b\x32\x18.crm.contacts.v1.Consent\x12\r\n\x05owner\x18\x07 \x01(\t\x12\x0c\n\x04team\x18\x08 \x01(\t\x12\x11\n\tterritory\x18\t \x01(\t\x12/\n\x0b\x63reate_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nsalutation\x18\x0c \x01(\t\x12\x1a\n\x12preferred_language\x18\r \x01(\t\x12\x11\n\ttime_zone\x18\x0e \x01(\t\x12\x31\n\taddresses\x18\x0f \x03(\x0b\x32\x1e.crm.contacts.v1.PostalAddress\">\n\x13\x43reatePersonRequest\x12\'\n\x06person\x18\x01 \x01(\x0b\x32\x17.crm.contacts.v1.Person\"\x1e\n\x10GetPersonRequest\x12\n\n\x02id\x18\x01 \x01(\t\";\n\x12ListPersonsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\"X\n\x13ListPersonsResponse\x12(\n\x07persons\x18\x01 \x03(\x0b\x32\x17.crm.contacts.v1.Person\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x8c\x01\n\x0cHistoryEntry\x12\n\n\x02id\x18\x01 \x01(\t\x12\x11\n\tperson_id\x18\x02 \x01(\t\x12\x0c\n\x04kind\x18\x03 \x01(\t\x12\x0f\n\x07summary\x18\x04 \x01(\t\x12\x0e\n\x06source\x18\x05 \x01(\t\x12.\n\noccur_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"T\n\x18ListPersonHistoryRequest\x12\x11\n\tperson_id\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"W\n\x17SetPersonConsentRequest\x12\x11\n\tperson_id\x18\x01 \x01(\t\x12)\n\x07\x63onsent\x18\x02 \x01(\x0b\x32\x18.crm.contacts.v1.Consent\"d\n\x19ListPersonHistoryResponse\x12.\n\x07\x65ntries\x18\x01 \x03(\x0b\x32\x1d.crm.contacts.v1.HistoryEntry\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t*k\n\tEmailKind\x12\x1a\n\x16\x45MAIL_KIND_UNSPECIFIED\x10\x00\x12\x13\n\x0f\x45MAIL_KIND_WORK\x10\x01\x12\x17\n\x13\x45MAIL_KIND_PERSONAL\x10\x02\x12\x14\n\x10\x45MAIL_KIND_OTHER\x10\x03*\x92\x01\n\tPhoneKind\x12\x1a\n\x16PHONE_KIND_UNSPECIFIED\x10\x00\x12\x13\n\x0fPHONE_KIND_WORK\x10\x01\x12\x15\n\x11PHONE_KIND_MOBILE\x10\x02\x12\x13\n\x0fPHONE_KIND_HOME\x10\x03\x12\x12\n\x0ePHONE_KIND_FAX\x10\x04\x12\x14\n\x10PHONE_KIND_OTHER\x10\x05*~\n\x07\x43hannel\x12\x17\n\x13\x43HANNEL_UNSPECIFIED\x10\x00\x12\x11\n\rCHANNEL_EMAIL\x10\x01\x12\x0f\n\x0b\x43HANNEL_SMS\x10\x02\x12\x11\n\rCHANNEL_PHONE\x10\x03\x12\x12\n\x0e\x43HANNEL_LETTER\x10\x04\x12\x0f\n\x0b\x43HANNEL_FAX\x10\x05*N\n\x07Purpose\x12\x17\n\x13PURPOSE_UNSPECIFIED\x10\x00\x12\x15\n\x11PURPOSE_MARKETING\x10\x01\x12\x13\n\x0fPURPOSE_SERVICE\x10\x02*\xa6\x01\n\x0b\x41\x64\x64ressKind\x12\x1c\n\x18\x41\x44\x44RESS_KIND_UNSPECIFIED\x10\x00\x12\x15\n\x11\x41\x44\x44RESS_KIND_HOME\x10\x01\x12\x15\n\x11\x41\x44\x44RESS_KIND_WORK\x10\x02\x12\x18\n\x14\x41\x44\x44RESS_KIND_BILLING\x10\x03\x12\x19\n\x15\x41\x44\x44RESS_KIND_SHIPPING\x10\x04\x12\x16\n\x12\x41\x44\x44RESS_KIND_OTHER\x10\x05\x32\xc6\x03\n\x0f\x43ontactsService\x12M\n\x0c\x43reatePerson\x12$.crm.contacts.v1.CreatePersonRequest\x1a\x17.crm.contacts.v1.Person\x12G\n\tGetPerson\x12!.crm.contacts.v1.GetPersonRequest\x1a\x17.crm.contacts.v1.Person\x12X\n\x0bListPersons\x12#.crm.contacts.v1.ListPersonsRequest\x1a$.crm.contacts.v1.ListPersonsResponse\x12j\n\x11ListPersonHistory\x12).crm.contacts.v1.ListPersonHistoryRequest\x1a*.crm.contacts.v1.ListPersonHistoryResponse\x12U\n\x10SetPersonConsent\x12(.crm.contacts.v1.SetPersonConsentRequest\x1a\x17.crm.contacts.v1.Personb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'crm.contacts.v1.contacts_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_EMAILKIND']._serialized_start=1337
-  _globals['_EMAILKIND']._serialized_end=1444
-  _globals['_PHONEKIND']._serialized_start=1447
-  _globals['_PHONEKIND']._serialized_end=1593
-  _globals['_CHANNEL']._serialized_start=1595
-  _globals['_CHANNEL']._serialized_end=1721
-  _globals['_PURPOSE']._serialized_start=1723
-  _globals['_PURPOSE']._serialized_end=1801
+  _globals['_EMAILKIND']._serialized_start=1689
+  _globals['_EMAILKIND']._serialized_end=1796
+  _globals['_PHONEKIND']._serialized_start=1799
+  _globals['_PHONEKIND']._serialized_end=1945
+  _globals['_CHANNEL']._serialized_start=1947
+  _globals['_CHANNEL']._serialized_end=2073
+  _globals['_PURPOSE']._serialized_start=2075
+  _globals['_PURPOSE']._serialized_end=2153
+  _globals['_ADDRESSKIND']._serialized_start=2156
+  _globals['_ADDRESSKIND']._serialized_end=2322
   _globals['_EMAILADDRESS']._serialized_start=84
   _globals['_EMAILADDRESS']._serialized_end=157
   _globals['_PHONENUMBER']._serialized_start=159
   _globals['_PHONENUMBER']._serialized_end=230
-  _globals['_CONSENT']._serialized_start=233
-  _globals['_CONSENT']._serialized_end=410
-  _globals['_PERSON']._serialized_start=413
-  _globals['_PERSON']._serialized_end=757
-  _globals['_CREATEPERSONREQUEST']._serialized_start=759
-  _globals['_CREATEPERSONREQUEST']._serialized_end=821
-  _globals['_GETPERSONREQUEST']._serialized_start=823
-  _globals['_GETPERSONREQUEST']._serialized_end=853
-  _globals['_LISTPERSONSREQUEST']._serialized_start=855
-  _globals['_LISTPERSONSREQUEST']._serialized_end=914
-  _globals['_LISTPERSONSRESPONSE']._serialized_start=916
-  _globals['_LISTPERSONSRESPONSE']._serialized_end=1004
-  _globals['_HISTORYENTRY']._serialized_start=1007
-  _globals['_HISTORYENTRY']._serialized_end=1147
-  _globals['_LISTPERSONHISTORYREQUEST']._serialized_start=1149
-  _globals['_LISTPERSONHISTORYREQUEST']._serialized_end=1233
-  _globals['_LISTPERSONHISTORYRESPONSE']._serialized_start=1235
-  _globals['_LISTPERSONHISTORYRESPONSE']._serialized_end=1335
-  _globals['_CONTACTSSERVICE']._serialized_start=1804
-  _globals['_CONTACTSSERVICE']._serialized_end=2171
+  _globals['_POSTALADDRESS']._serialized_start=233
+  _globals['_POSTALADDRESS']._serialized_end=375
+  _globals['_CONSENT']._serialized_start=378
+  _globals['_CONSENT']._serialized_end=555
+  _globals['_PERSON']._serialized_start=558
+  _globals['_PERSON']._serialized_end=1020
+  _globals['_CREATEPERSONREQUEST']._serialized_start=1022
+  _globals['_CREATEPERSONREQUEST']._serialized_end=1084
+  _globals['_GETPERSONREQUEST']._serialized_start=1086
+  _globals['_GETPERSONREQUEST']._serialized_end=1116
+  _globals['_LISTPERSONSREQUEST']._serialized_start=1118
+  _globals['_LISTPERSONSREQUEST']._serialized_end=1177
+  _globals['_LISTPERSONSRESPONSE']._serialized_start=1179
+  _globals['_LISTPERSONSRESPONSE']._serialized_end=1267
+  _globals['_HISTORYENTRY']._serialized_start=1270
+  _globals['_HISTORYENTRY']._serialized_end=1410
+  _globals['_LISTPERSONHISTORYREQUEST']._serialized_start=1412
+  _globals['_LISTPERSONHISTORYREQUEST']._serialized_end=1496
+  _globals['_SETPERSONCONSENTREQUEST']._serialized_start=1498
+  _globals['_SETPERSONCONSENTREQUEST']._serialized_end=1585
+  _globals['_LISTPERSONHISTORYRESPONSE']._serialized_start=1587
+  _globals['_LISTPERSONHISTORYRESPONSE']._serialized_end=1687
+  _globals['_CONTACTSSERVICE']._serialized_start=2325
+  _globals['_CONTACTSSERVICE']._serialized_end=2779
 # @@protoc_insertion_point(module_scope)

@@ -40,6 +40,15 @@ class Purpose(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     PURPOSE_UNSPECIFIED: _ClassVar[Purpose]
     PURPOSE_MARKETING: _ClassVar[Purpose]
     PURPOSE_SERVICE: _ClassVar[Purpose]
+
+class AddressKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    ADDRESS_KIND_UNSPECIFIED: _ClassVar[AddressKind]
+    ADDRESS_KIND_HOME: _ClassVar[AddressKind]
+    ADDRESS_KIND_WORK: _ClassVar[AddressKind]
+    ADDRESS_KIND_BILLING: _ClassVar[AddressKind]
+    ADDRESS_KIND_SHIPPING: _ClassVar[AddressKind]
+    ADDRESS_KIND_OTHER: _ClassVar[AddressKind]
 EMAIL_KIND_UNSPECIFIED: EmailKind
 EMAIL_KIND_WORK: EmailKind
 EMAIL_KIND_PERSONAL: EmailKind
@@ -59,6 +68,12 @@ CHANNEL_FAX: Channel
 PURPOSE_UNSPECIFIED: Purpose
 PURPOSE_MARKETING: Purpose
 PURPOSE_SERVICE: Purpose
+ADDRESS_KIND_UNSPECIFIED: AddressKind
+ADDRESS_KIND_HOME: AddressKind
+ADDRESS_KIND_WORK: AddressKind
+ADDRESS_KIND_BILLING: AddressKind
+ADDRESS_KIND_SHIPPING: AddressKind
+ADDRESS_KIND_OTHER: AddressKind
 
 class EmailAddress(_message.Message):
     __slots__ = ("address", "kind")
@@ -76,6 +91,22 @@ class PhoneNumber(_message.Message):
     kind: PhoneKind
     def __init__(self, number: _Optional[str] = ..., kind: _Optional[_Union[PhoneKind, str]] = ...) -> None: ...
 
+class PostalAddress(_message.Message):
+    __slots__ = ("kind", "lines", "postal_code", "city", "region", "country")
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    LINES_FIELD_NUMBER: _ClassVar[int]
+    POSTAL_CODE_FIELD_NUMBER: _ClassVar[int]
+    CITY_FIELD_NUMBER: _ClassVar[int]
+    REGION_FIELD_NUMBER: _ClassVar[int]
+    COUNTRY_FIELD_NUMBER: _ClassVar[int]
+    kind: AddressKind
+    lines: _containers.RepeatedScalarFieldContainer[str]
+    postal_code: str
+    city: str
+    region: str
+    country: str
+    def __init__(self, kind: _Optional[_Union[AddressKind, str]] = ..., lines: _Optional[_Iterable[str]] = ..., postal_code: _Optional[str] = ..., city: _Optional[str] = ..., region: _Optional[str] = ..., country: _Optional[str] = ...) -> None: ...
+
 class Consent(_message.Message):
     __slots__ = ("channel", "purpose", "granted", "source", "record_time")
     CHANNEL_FIELD_NUMBER: _ClassVar[int]
@@ -91,7 +122,7 @@ class Consent(_message.Message):
     def __init__(self, channel: _Optional[_Union[Channel, str]] = ..., purpose: _Optional[_Union[Purpose, str]] = ..., granted: _Optional[bool] = ..., source: _Optional[str] = ..., record_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Person(_message.Message):
-    __slots__ = ("id", "given_name", "family_name", "emails", "phones", "consents", "owner", "team", "territory", "create_time", "update_time")
+    __slots__ = ("id", "given_name", "family_name", "emails", "phones", "consents", "owner", "team", "territory", "create_time", "update_time", "salutation", "preferred_language", "time_zone", "addresses")
     ID_FIELD_NUMBER: _ClassVar[int]
     GIVEN_NAME_FIELD_NUMBER: _ClassVar[int]
     FAMILY_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -103,6 +134,10 @@ class Person(_message.Message):
     TERRITORY_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    SALUTATION_FIELD_NUMBER: _ClassVar[int]
+    PREFERRED_LANGUAGE_FIELD_NUMBER: _ClassVar[int]
+    TIME_ZONE_FIELD_NUMBER: _ClassVar[int]
+    ADDRESSES_FIELD_NUMBER: _ClassVar[int]
     id: str
     given_name: str
     family_name: str
@@ -114,7 +149,11 @@ class Person(_message.Message):
     territory: str
     create_time: _timestamp_pb2.Timestamp
     update_time: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., given_name: _Optional[str] = ..., family_name: _Optional[str] = ..., emails: _Optional[_Iterable[_Union[EmailAddress, _Mapping]]] = ..., phones: _Optional[_Iterable[_Union[PhoneNumber, _Mapping]]] = ..., consents: _Optional[_Iterable[_Union[Consent, _Mapping]]] = ..., owner: _Optional[str] = ..., team: _Optional[str] = ..., territory: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    salutation: str
+    preferred_language: str
+    time_zone: str
+    addresses: _containers.RepeatedCompositeFieldContainer[PostalAddress]
+    def __init__(self, id: _Optional[str] = ..., given_name: _Optional[str] = ..., family_name: _Optional[str] = ..., emails: _Optional[_Iterable[_Union[EmailAddress, _Mapping]]] = ..., phones: _Optional[_Iterable[_Union[PhoneNumber, _Mapping]]] = ..., consents: _Optional[_Iterable[_Union[Consent, _Mapping]]] = ..., owner: _Optional[str] = ..., team: _Optional[str] = ..., territory: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., salutation: _Optional[str] = ..., preferred_language: _Optional[str] = ..., time_zone: _Optional[str] = ..., addresses: _Optional[_Iterable[_Union[PostalAddress, _Mapping]]] = ...) -> None: ...
 
 class CreatePersonRequest(_message.Message):
     __slots__ = ("person",)
@@ -169,6 +208,14 @@ class ListPersonHistoryRequest(_message.Message):
     page_size: int
     page_token: str
     def __init__(self, person_id: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class SetPersonConsentRequest(_message.Message):
+    __slots__ = ("person_id", "consent")
+    PERSON_ID_FIELD_NUMBER: _ClassVar[int]
+    CONSENT_FIELD_NUMBER: _ClassVar[int]
+    person_id: str
+    consent: Consent
+    def __init__(self, person_id: _Optional[str] = ..., consent: _Optional[_Union[Consent, _Mapping]] = ...) -> None: ...
 
 class ListPersonHistoryResponse(_message.Message):
     __slots__ = ("entries", "next_page_token")

@@ -55,6 +55,11 @@ class ContactsServiceStub:
                 request_serializer=crm_dot_contacts_dot_v1_dot_contacts__pb2.ListPersonHistoryRequest.SerializeToString,
                 response_deserializer=crm_dot_contacts_dot_v1_dot_contacts__pb2.ListPersonHistoryResponse.FromString,
                 _registered_method=True)
+        self.SetPersonConsent = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/SetPersonConsent',
+                request_serializer=crm_dot_contacts_dot_v1_dot_contacts__pb2.SetPersonConsentRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_contacts__pb2.Person.FromString,
+                _registered_method=True)
 
 
 class ContactsServiceServicer:
@@ -90,6 +95,13 @@ class ContactsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SetPersonConsent(self, request, context):
+        """Grants or withdraws one consent (channel and purpose) and emits ConsentChanged.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ContactsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -112,6 +124,11 @@ def add_ContactsServiceServicer_to_server(servicer, server):
                     servicer.ListPersonHistory,
                     request_deserializer=crm_dot_contacts_dot_v1_dot_contacts__pb2.ListPersonHistoryRequest.FromString,
                     response_serializer=crm_dot_contacts_dot_v1_dot_contacts__pb2.ListPersonHistoryResponse.SerializeToString,
+            ),
+            'SetPersonConsent': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetPersonConsent,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_contacts__pb2.SetPersonConsentRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_contacts__pb2.Person.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -223,6 +240,33 @@ class ContactsService:
             '/crm.contacts.v1.ContactsService/ListPersonHistory',
             crm_dot_contacts_dot_v1_dot_contacts__pb2.ListPersonHistoryRequest.SerializeToString,
             crm_dot_contacts_dot_v1_dot_contacts__pb2.ListPersonHistoryResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetPersonConsent(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/SetPersonConsent',
+            crm_dot_contacts_dot_v1_dot_contacts__pb2.SetPersonConsentRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_contacts__pb2.Person.FromString,
             options,
             channel_credentials,
             insecure,

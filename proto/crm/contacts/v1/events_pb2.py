@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from crm.contacts.v1 import contacts_pb2 as crm_dot_contacts_dot_v1_dot_contacts__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1c\x63rm/contacts/v1/events.proto\x12\x0f\x63rm.contacts.v1\x1a\x1e\x63rm/contacts/v1/contacts.proto\"8\n\rPersonCreated\x12\'\n\x06person\x18\x01 \x01(\x0b\x32\x17.crm.contacts.v1.Personb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1c\x63rm/contacts/v1/events.proto\x12\x0f\x63rm.contacts.v1\x1a\x1e\x63rm/contacts/v1/contacts.proto\"8\n\rPersonCreated\x12\'\n\x06person\x18\x01 \x01(\x0b\x32\x17.crm.contacts.v1.Person\"N\n\x0e\x43onsentChanged\x12\x11\n\tperson_id\x18\x01 \x01(\t\x12)\n\x07\x63onsent\x18\x02 \x01(\x0b\x32\x18.crm.contacts.v1.Consentb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,4 +34,6 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_PERSONCREATED']._serialized_start=81
   _globals['_PERSONCREATED']._serialized_end=137
+  _globals['_CONSENTCHANGED']._serialized_start=139
+  _globals['_CONSENTCHANGED']._serialized_end=217
 # @@protoc_insertion_point(module_scope)

@@ -11,3 +11,11 @@ class PersonCreated(_message.Message):
     PERSON_FIELD_NUMBER: _ClassVar[int]
     person: _contacts_pb2.Person
     def __init__(self, person: _Optional[_Union[_contacts_pb2.Person, _Mapping]] = ...) -> None: ...
+
+class ConsentChanged(_message.Message):
+    __slots__ = ("person_id", "consent")
+    PERSON_ID_FIELD_NUMBER: _ClassVar[int]
+    CONSENT_FIELD_NUMBER: _ClassVar[int]
+    person_id: str
+    consent: _contacts_pb2.Consent
+    def __init__(self, person_id: _Optional[str] = ..., consent: _Optional[_Union[_contacts_pb2.Consent, _Mapping]] = ...) -> None: ...

@@ -19,6 +19,9 @@ persons = sa.Table(
     sa.Column("territory", sa.String(200), nullable=False, server_default=""),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("salutation", sa.String(200), nullable=False, server_default=""),
+    sa.Column("preferred_language", sa.String(35), nullable=False, server_default=""),
+    sa.Column("time_zone", sa.String(64), nullable=False, server_default=""),
     sa.Index("ix_persons_created_at_id", "created_at", "id"),
     sa.Index("ix_persons_owner", "owner"),
     sa.Index("ix_persons_team", "team"),
@@ -54,6 +57,19 @@ person_consents = sa.Table(
     sa.Column("granted", sa.Boolean, nullable=False),
     sa.Column("source", sa.String(200), nullable=False),
     sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+person_addresses = sa.Table(
+    "person_addresses",
+    metadata,
+    sa.Column("person_id", sa.String(36), sa.ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("lines", sa.Text, nullable=False),  # a JSON array of strings
+    sa.Column("postal_code", sa.String(20), nullable=False),
+    sa.Column("city", sa.String(200), nullable=False),
+    sa.Column("region", sa.String(200), nullable=False),
+    sa.Column("country", sa.String(2), nullable=False),
 )
 
 person_history = sa.Table(

@@ -1,6 +1,7 @@
 """Loading and saving persons and their dossier; the only place that writes their SQL."""
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from datetime import UTC, datetime
 
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Session
 from crm_chassis import db
 from crm_chassis.access import Viewer
 from crm_contacts.adapters import orm
-from crm_contacts.domain.model import Consent, EmailAddress, HistoryEntry, Person, PhoneNumber
+from crm_contacts.domain.model import Consent, EmailAddress, HistoryEntry, Person, PhoneNumber, PostalAddress
 
 
 def _utc(value: datetime) -> datetime:
@@ -29,18 +30,32 @@ class PersonRepository:
         self.seen = seen
 
     def add(self, person: Person) -> None:
-        self.session.execute(
-            sa.insert(orm.persons).values(
-                id=person.id,
-                given_name=person.given_name,
-                family_name=person.family_name,
-                owner=person.owner,
-                team=person.team,
-                territory=person.territory,
-                created_at=_stored(person.created_at),
-                updated_at=_stored(person.updated_at),
-            )
-        )
+        self.session.execute(sa.insert(orm.persons).values(id=person.id, created_at=_stored(person.created_at), **self._row(person)))
+        self._insert_parts(person)
+        self.seen.append(person)
+
+    def save(self, person: Person) -> None:
+        """Writes a changed person back: its row, and its lists replaced whole."""
+        self.session.execute(sa.update(orm.persons).where(orm.persons.c.id == person.id).values(**self._row(person)))
+        for table in (orm.person_emails, orm.person_phones, orm.person_addresses, orm.person_consents):
+            self.session.execute(sa.delete(table).where(table.c.person_id == person.id))
+        self._insert_parts(person)
+
+    @staticmethod
+    def _row(person: Person) -> dict:
+        return {
+            "given_name": person.given_name,
+            "family_name": person.family_name,
+            "owner": person.owner,
+            "team": person.team,
+            "territory": person.territory,
+            "updated_at": _stored(person.updated_at),
+            "salutation": person.salutation,
+            "preferred_language": person.preferred_language,
+            "time_zone": person.time_zone,
+        }
+
+    def _insert_parts(self, person: Person) -> None:
         if person.emails:
             self.session.execute(
                 sa.insert(orm.person_emails),
@@ -51,6 +66,17 @@ class PersonRepository:
                 sa.insert(orm.person_phones),
                 [{"person_id": person.id, "position": i, "number": p.number, "kind": p.kind} for i, p in enumerate(person.phones)],
             )
+        if person.addresses:
+            self.session.execute(
+                sa.insert(orm.person_addresses),
+                [
+                    {
+                        "person_id": person.id, "position": i, "kind": a.kind, "lines": json.dumps(list(a.lines), ensure_ascii=False),
+                        "postal_code": a.postal_code, "city": a.city, "region": a.region, "country": a.country,
+                    }
+                    for i, a in enumerate(person.addresses)
+                ],
+            )
         if person.consents:
             self.session.execute(
                 sa.insert(orm.person_consents),
@@ -59,10 +85,12 @@ class PersonRepository:
                     for c in person.consents
                 ],
             )
-        self.seen.append(person)
 
-    def get(self, person_id: str) -> Person | None:
-        found = self._load(sa.select(orm.persons).where(orm.persons.c.id == person_id))
+    def get(self, person_id: str, *, for_update: bool = False) -> Person | None:
+        """`for_update` locks the row until the transaction ends, so that concurrent changes queue up
+        instead of overwriting each other (SQLite's transactions already take the write lock)."""
+        query = sa.select(orm.persons).where(orm.persons.c.id == person_id)
+        found = self._load(query.with_for_update() if for_update else query)
         return found[0] if found else None
 
     def exists(self, person_id: str) -> bool:
@@ -81,14 +109,15 @@ class PersonRepository:
         if not rows:
             return []
         ids = [r.id for r in rows]
-        emails, phones, consents = defaultdict(list), defaultdict(list), defaultdict(list)
+        emails, phones, addresses, consents = defaultdict(list), defaultdict(list), defaultdict(list), defaultdict(list)
         for e in self.session.execute(sa.select(orm.person_emails).where(orm.person_emails.c.person_id.in_(ids)).order_by(orm.person_emails.c.position)):
             emails[e.person_id].append(EmailAddress(e.address, e.kind))
         for p in self.session.execute(sa.select(orm.person_phones).where(orm.person_phones.c.person_id.in_(ids)).order_by(orm.person_phones.c.position)):
             phones[p.person_id].append(PhoneNumber(p.number, p.kind))
-        for c in self.session.execute(
-            sa.select(orm.person_consents).where(orm.person_consents.c.person_id.in_(ids)).order_by(orm.person_consents.c.channel, orm.person_consents.c.purpose)
-        ):
+        a = orm.person_addresses
+        for r in self.session.execute(sa.select(a).where(a.c.person_id.in_(ids)).order_by(a.c.position)):
+            addresses[r.person_id].append(PostalAddress(r.kind, tuple(json.loads(r.lines)), r.postal_code, r.city, r.region, r.country))
+        for c in self.session.execute(sa.select(orm.person_consents).where(orm.person_consents.c.person_id.in_(ids))):
             consents[c.person_id].append(Consent(c.channel, c.purpose, c.granted, c.source, _utc(c.recorded_at)))
         persons = [
             Person(
@@ -97,12 +126,16 @@ class PersonRepository:
                 family_name=r.family_name,
                 emails=emails[r.id],
                 phones=phones[r.id],
-                consents=consents[r.id],
+                consents=sorted(consents[r.id], key=lambda c: c.order),
                 owner=r.owner,
                 team=r.team,
                 territory=r.territory,
                 created_at=_utc(r.created_at),
                 updated_at=_utc(r.updated_at),
+                salutation=r.salutation,
+                preferred_language=r.preferred_language,
+                time_zone=r.time_zone,
+                addresses=addresses[r.id],
             )
             for r in rows
         ]

@@ -15,6 +15,23 @@ class CreatePerson:
     consents: list[tuple[str | None, str | None, bool, str, datetime | None]] = field(default_factory=list)
     team: str = ""
     territory: str = ""
+    salutation: str = ""
+    preferred_language: str = ""
+    time_zone: str = ""
+    # (kind, lines, postal_code, city, region, country)
+    addresses: list[tuple[str | None, list[str], str, str, str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SetPersonConsent:
+    """Grant or withdraw one consent; channel and purpose name it."""
+
+    person_id: str
+    channel: str | None
+    purpose: str | None
+    granted: bool
+    source: str = ""
+    recorded_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from crm_contacts.domain.model import Person
+    from crm_contacts.domain.model import Consent, Person
 
 
 @dataclass(frozen=True)
 class PersonCreated:
     person: "Person"
+
+
+@dataclass(frozen=True)
+class ConsentChanged:
+    """A consent was granted or withdrawn; the consent is the one now on record."""
+
+    person_id: str
+    consent: "Consent"

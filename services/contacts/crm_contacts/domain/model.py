@@ -1,7 +1,10 @@
 """Persons and what the customer file knows about them; plain Python."""
 from __future__ import annotations
 
+import re
 import uuid
+import zoneinfo
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -16,7 +19,28 @@ EMAIL_KINDS = ("work", "personal", "other")
 PHONE_KINDS = ("work", "mobile", "home", "fax", "other")
 CHANNELS = ("email", "sms", "phone", "letter", "fax")
 PURPOSES = ("marketing", "service")
-MAX_NAME_LENGTH = 200  # also the width of the team, territory and consent source columns
+ADDRESS_KINDS = ("home", "work", "billing", "shipping", "other")
+MAX_NAME_LENGTH = 200  # also the width of the team, territory, salutation, consent source and address columns
+MAX_LANGUAGE_TAG_LENGTH = 35  # RFC 5646 4.4.1: the longest tag an implementation must keep
+MAX_TIME_ZONE_LENGTH = 64
+MAX_ADDRESSES = 20
+MAX_ADDRESS_LINES = 5
+MAX_POSTAL_CODE_LENGTH = 20
+
+# ISO 3166-1 alpha-2: phonenumbers' regions minus its non-ISO ones (Ascension, Tristan da Cunha, Kosovo),
+# plus the territories that have no numbering plan of their own.
+COUNTRIES = frozenset(phonenumbers.SUPPORTED_REGIONS - {"AC", "TA", "XK"} | {"AQ", "BV", "GS", "HM", "PN", "TF", "UM"})
+
+# BCP 47 language[-script][-region][-variant...]. Extensions and private use are not needed for addressing people,
+# and 5-8 letter language subtags, though well-formed, are all unassigned: "english" is a mistake, not a tag.
+_LANGUAGE_TAG = re.compile(
+    r"(?P<language>[A-Za-z]{2,3})"
+    r"(?:-(?P<script>[A-Za-z]{4}))?"
+    r"(?:-(?P<region>[A-Za-z]{2}|[0-9]{3}))?"
+    r"(?P<variants>(?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*)"
+)
+# Files in the zoneinfo directory of some systems that name no IANA zone.
+_NOT_ZONES = frozenset({"localtime", "posixrules"})
 
 
 def utcnow() -> datetime:
@@ -43,6 +67,25 @@ class Consent:
     source: str
     recorded_at: datetime
 
+    @property
+    def order(self) -> tuple[int, int]:
+        """Consents are kept in the order of CHANNELS then PURPOSES, wherever they come from."""
+        return (_index(CHANNELS, self.channel), _index(PURPOSES, self.purpose))
+
+
+def _index(words: tuple[str, ...], word: str) -> int:
+    return words.index(word) if word in words else len(words)
+
+
+@dataclass(frozen=True)
+class PostalAddress:
+    kind: str
+    lines: tuple[str, ...]
+    postal_code: str
+    city: str
+    region: str
+    country: str  # ISO 3166-1 alpha-2, upper case
+
 
 @dataclass
 class Person:
@@ -57,6 +100,11 @@ class Person:
     territory: str
     created_at: datetime
     updated_at: datetime
+    # How letters address the person; empty means consumers choose (nothing is derived from the names).
+    salutation: str = ""
+    preferred_language: str = ""  # BCP 47, canonical case (en-GB)
+    time_zone: str = ""  # IANA
+    addresses: list[PostalAddress] = field(default_factory=list)
     events: list = field(default_factory=list, repr=False, compare=False)
 
     @classmethod
@@ -71,6 +119,10 @@ class Person:
         owner: Viewer,
         team: str = "",
         territory: str = "",
+        salutation: str = "",
+        preferred_language: str = "",
+        time_zone: str = "",
+        addresses: Sequence[tuple[str | None, Sequence[str], str, str, str, str]] = (),
         default_phone_region: str | None = None,
     ) -> "Person":
         """Validates every field, reporting all problems at once, and records PersonCreated."""
@@ -79,8 +131,9 @@ class Person:
         if not given_name and not family_name:
             problems.add("given_name", "a person needs a given name or a family name")
             problems.add("family_name", "a person needs a given name or a family name")
-        team, territory = team.strip(), territory.strip()
-        for name, value in (("given_name", given_name), ("family_name", family_name), ("team", team), ("territory", territory)):
+        team, territory, salutation = team.strip(), territory.strip(), salutation.strip()
+        named = (("given_name", given_name), ("family_name", family_name), ("team", team), ("territory", territory), ("salutation", salutation))
+        for name, value in named:
             if len(value) > MAX_NAME_LENGTH:
                 problems.add(name, f"must be at most {MAX_NAME_LENGTH} characters")
         now = utcnow()
@@ -90,16 +143,37 @@ class Person:
             family_name=family_name,
             emails=_emails(emails, problems),
             phones=_phones(phones, default_phone_region, problems),
-            consents=_consents(consents, now, problems),
+            consents=sorted(_consents(consents, now, problems), key=lambda c: c.order),
             owner=owner.subject,
             team=team or owner.team,
             territory=territory or owner.territory,
             created_at=now,
             updated_at=now,
+            salutation=salutation,
+            preferred_language=_language(preferred_language, problems),
+            time_zone=_time_zone(time_zone, problems),
+            addresses=_addresses(list(addresses), problems),
         )
         problems.raise_if_any()
         person.events.append(events.PersonCreated(person))
         return person
+
+    def set_consent(self, channel: str | None, purpose: str | None, granted: bool, source: str, recorded_at: datetime | None = None) -> bool:
+        """Grants or withdraws the consent for one channel and purpose; False when it already stood so.
+
+        Recording the same answer again changes nothing, not even the source or time: the
+        record keeps when the answer was first given, and consumers hear of real changes only.
+        """
+        problems = Violations()
+        [consent] = _consents([(channel, purpose, granted, source, recorded_at)], utcnow(), problems, path="")
+        problems.raise_if_any()
+        current = next((c for c in self.consents if (c.channel, c.purpose) == (consent.channel, consent.purpose)), None)
+        if current is not None and current.granted == consent.granted:
+            return False
+        self.consents = sorted([c for c in self.consents if c is not current] + [consent], key=lambda c: c.order)
+        self.updated_at = utcnow()
+        self.events.append(events.ConsentChanged(self.id, consent))
+        return True
 
     @property
     def display_name(self) -> str:
@@ -147,21 +221,83 @@ def _phones(raw: list[tuple[str, str | None]], region: str | None, problems: Vio
     return result
 
 
-def _consents(raw, now: datetime, problems: Violations) -> list[Consent]:
+def _consents(raw, now: datetime, problems: Violations, path: str = "consents[{i}]") -> list[Consent]:
+    """`path` places each consent's fields: `consents[0].channel` in a person, `channel` alone."""
     result, seen = [], set()
     for i, (channel, purpose, granted, source, recorded_at) in enumerate(raw):
+        at = path.format(i=i)
+        prefix = f"{at}." if at else ""
         if channel not in CHANNELS:
-            problems.add(f"consents[{i}].channel", f"must be one of {', '.join(CHANNELS)}")
+            problems.add(f"{prefix}channel", f"must be one of {', '.join(CHANNELS)}")
         if purpose not in PURPOSES:
-            problems.add(f"consents[{i}].purpose", f"must be one of {', '.join(PURPOSES)}")
+            problems.add(f"{prefix}purpose", f"must be one of {', '.join(PURPOSES)}")
         if recorded_at is not None and recorded_at > now:
-            problems.add(f"consents[{i}].record_time", "must not be in the future")
+            problems.add(f"{prefix}record_time", "must not be in the future")
         if len(source.strip()) > MAX_NAME_LENGTH:
-            problems.add(f"consents[{i}].source", f"must be at most {MAX_NAME_LENGTH} characters")
+            problems.add(f"{prefix}source", f"must be at most {MAX_NAME_LENGTH} characters")
         if channel in CHANNELS and purpose in PURPOSES and (channel, purpose) in seen:
-            problems.add(f"consents[{i}]", f"{channel}/{purpose} is given twice")
+            problems.add(at, f"{channel}/{purpose} is given twice")
         seen.add((channel, purpose))
         result.append(Consent(channel or "", purpose or "", granted, source.strip(), recorded_at or now))
+    return result
+
+
+def _language(tag: str, problems: Violations) -> str:
+    """A BCP 47 tag in its canonical case (`en-gb` → `en-GB`, `SR-latn` → `sr-Latn`); empty when unset."""
+    tag = tag.strip()
+    if not tag:
+        return ""
+    match = _LANGUAGE_TAG.fullmatch(tag)
+    if match is None or len(tag) > MAX_LANGUAGE_TAG_LENGTH:
+        problems.add("preferred_language", f"{tag[:50]!r} is not a BCP 47 language tag (e.g. ro, en-GB, sr-Latn-RS)")
+        return tag
+    parts = [match["language"].lower()]
+    if match["script"]:
+        parts.append(match["script"].title())
+    if match["region"]:
+        parts.append(match["region"].upper())
+    parts.extend(v.lower() for v in match["variants"].split("-") if v)
+    return "-".join(parts)
+
+
+def _time_zone(name: str, problems: Violations) -> str:
+    name = name.strip()
+    if not name:
+        return ""
+    try:
+        known = len(name) <= MAX_TIME_ZONE_LENGTH and name not in _NOT_ZONES and zoneinfo.ZoneInfo(name) is not None
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a directory such as "Europe"
+        known = False
+    if not known:
+        problems.add("time_zone", f"{name[:70]!r} is not an IANA time zone (e.g. Europe/Bucharest, UTC)")
+    return name
+
+
+def _addresses(raw: list[tuple[str | None, Sequence[str], str, str, str, str]], problems: Violations) -> list[PostalAddress]:
+    if len(raw) > MAX_ADDRESSES:
+        problems.add("addresses", f"must hold at most {MAX_ADDRESSES} addresses")
+    result = []
+    for i, (kind, lines, postal_code, city, region, country) in enumerate(raw):
+        at = f"addresses[{i}]"
+        if kind not in ADDRESS_KINDS:
+            problems.add(f"{at}.kind", f"must be one of {', '.join(ADDRESS_KINDS)}")
+        kept = tuple(line.strip() for line in lines if line.strip())
+        if len(kept) > MAX_ADDRESS_LINES:
+            problems.add(f"{at}.lines", f"must hold at most {MAX_ADDRESS_LINES} non-empty lines")
+        for j, line in enumerate(lines):
+            if len(line.strip()) > MAX_NAME_LENGTH:
+                problems.add(f"{at}.lines[{j}]", f"must be at most {MAX_NAME_LENGTH} characters")
+        postal_code, city, region, country = postal_code.strip(), city.strip(), region.strip(), country.strip().upper()
+        for name, value, limit in (("postal_code", postal_code, MAX_POSTAL_CODE_LENGTH), ("city", city, MAX_NAME_LENGTH), ("region", region, MAX_NAME_LENGTH)):
+            if len(value) > limit:
+                problems.add(f"{at}.{name}", f"must be at most {limit} characters")
+        if not kept and not city:
+            problems.add(at, "needs at least one address line or a city")
+        if not country:
+            problems.add(f"{at}.country", "is required (ISO 3166-1 alpha-2, e.g. RO)")
+        elif country not in COUNTRIES:
+            problems.add(f"{at}.country", f"{country[:10]!r} is not an ISO 3166-1 alpha-2 country code (e.g. RO, GB)")
+        result.append(PostalAddress(kind or "", kept, postal_code, city, region, country))
     return result
 
 

@@ -22,6 +22,7 @@ class ContactsServicer(contacts_pb2_grpc.ContactsServiceServicer):
         "GetPerson": READERS,
         "ListPersons": READERS,
         "ListPersonHistory": READERS,
+        "SetPersonConsent": WRITERS,
     }
 
     def __init__(self, app: Contacts):
@@ -41,6 +42,13 @@ class ContactsServicer(contacts_pb2_grpc.ContactsServiceServicer):
 
     def GetPerson(self, request: pb.GetPersonRequest, context) -> pb.Person:
         return messages.person(handlers.get_person(request.id, self.app.uow(), Viewer.of(current_principal())))
+
+    def SetPersonConsent(self, request: pb.SetPersonConsentRequest, context) -> pb.Person:
+        try:
+            person = handlers.set_person_consent(mappers.set_person_consent(request), self.app.uow(), Viewer.of(current_principal()))
+        except InvalidArgument as exc:
+            raise mappers.under("consent", exc) from None
+        return messages.person(person)
 
     def ListPersons(self, request: pb.ListPersonsRequest, context) -> pb.ListPersonsResponse:
         persons, token = handlers.list_persons(self.app.uow(), Viewer.of(current_principal()), request.page_size, request.page_token)

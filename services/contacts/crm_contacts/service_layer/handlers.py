@@ -7,7 +7,7 @@ from crm_chassis import paging
 from crm_chassis.access import Viewer
 from crm_chassis.errors import NotFound
 from crm_contacts.domain import commands
-from crm_contacts.domain.model import HistoryEntry, Person
+from crm_contacts.domain.model import Consent, HistoryEntry, Person
 from crm_contacts.service_layer.unit_of_work import ContactsUnitOfWork
 
 UowFactory = Callable[[], ContactsUnitOfWork]
@@ -24,6 +24,10 @@ def create_person(cmd: commands.CreatePerson, uow: ContactsUnitOfWork, viewer: V
         owner=viewer,
         team=cmd.team,
         territory=cmd.territory,
+        salutation=cmd.salutation,
+        preferred_language=cmd.preferred_language,
+        time_zone=cmd.time_zone,
+        addresses=cmd.addresses,
         default_phone_region=default_phone_region,
     )
     with uow:
@@ -40,6 +44,32 @@ def get_person(person_id: str, uow: ContactsUnitOfWork, viewer: Viewer) -> Perso
     if person is None or not person.is_visible_to(viewer):
         raise NotFound(f"person {person_id} not found")
     return person
+
+
+def set_person_consent(cmd: commands.SetPersonConsent, uow: ContactsUnitOfWork, viewer: Viewer) -> Person:
+    """Grants or withdraws one consent; the same answer again writes nothing and publishes nothing."""
+    with uow:
+        person = uow.persons.get(cmd.person_id, for_update=True)
+        if person is None or not person.is_visible_to(viewer):
+            raise NotFound(f"person {cmd.person_id} not found")
+        had = {(c.channel, c.purpose) for c in person.consents}
+        if person.set_consent(cmd.channel, cmd.purpose, cmd.granted, cmd.source, cmd.recorded_at):
+            uow.persons.save(person)
+            consent = next(c for c in person.consents if (c.channel, c.purpose) == (cmd.channel, cmd.purpose))
+            summary = _consent_summary(consent, first=(consent.channel, consent.purpose) not in had)
+            uow.history.add(HistoryEntry.new(person.id, "ConsentChanged", summary, SOURCE, consent.recorded_at))
+            uow.commit()
+    return person
+
+
+_CHANNEL_WORDS = {"email": "Email", "sms": "SMS", "phone": "Phone", "letter": "Letter", "fax": "Fax"}
+
+
+def _consent_summary(consent: Consent, first: bool) -> str:
+    """E.g. "Email marketing consent granted via web form"; a first "no" is refused, a later one withdrawn."""
+    verb = "granted" if consent.granted else ("refused" if first else "withdrawn")
+    via = f" via {consent.source}" if consent.source else ""
+    return f"{_CHANNEL_WORDS[consent.channel]} {consent.purpose} consent {verb}{via}"
 
 
 def list_persons(uow: ContactsUnitOfWork, viewer: Viewer, page_size: int, page_token: str) -> tuple[list[Person], str]:
