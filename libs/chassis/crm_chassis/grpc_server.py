@@ -3,6 +3,13 @@
 Every method of every registered service must have an access rule (the roles
 that may call it); a method without one makes the server refuse to start,
 so a new RPC cannot be shipped open by accident.
+
+A method whose rule is `PUBLIC` is open on purpose: it authenticates its caller by
+other means (e.g. the HMAC-signed token of an unsubscribe link) and is served
+without a bearer token. A token that is sent is still verified: a valid one
+becomes the current principal, an invalid one is refused (UNAUTHENTICATED), as
+everywhere else. Without one, `auth.current_principal()` raises Unauthenticated.
+Errors are mapped and calls counted as for every other method.
 """
 from __future__ import annotations
 
@@ -35,7 +42,11 @@ LATENCY = Histogram(
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
 )
 
-# Public methods need no token: probes and tooling must work before login.
+# The access rule of a method that needs no token (see the module docstring). The marker
+# cannot be combined with roles, so a token claiming it as a role gains nothing elsewhere.
+PUBLIC: frozenset[str] = frozenset({"*public*"})
+
+# Public services need no token: probes and tooling must work before login.
 PUBLIC_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.v1alpha.ServerReflection/", "/grpc.reflection.v1.ServerReflection/")
 
 _CODES = {
@@ -95,11 +106,15 @@ class _ServiceInterceptor(grpc.ServerInterceptor):
             status: grpc.Status | None = None
             principal_token = None
             try:
-                metadata = dict(context.invocation_metadata())
-                principal = self._verifier.verify_authorization(metadata.get("authorization"))
-                if allowed is None:
-                    raise errors.PermissionDenied(f"{method} has no access rule")
-                auth.require_any_role(principal, allowed, method.rsplit("/", 1)[-1])
+                header = dict(context.invocation_metadata()).get("authorization")
+                if allowed == PUBLIC:
+                    principal = self._verifier.verify_authorization(header) if header else None
+                else:
+                    principal = self._verifier.verify_authorization(header)
+                    if allowed is None:
+                        raise errors.PermissionDenied(f"{method} has no access rule")
+                    auth.require_any_role(principal, allowed, method.rsplit("/", 1)[-1])
+                # Set even when anonymous, so that nothing of an earlier call can be taken for the caller.
                 principal_token = auth.set_current_principal(principal)
                 return behavior(request, context)
             except errors.ServiceError as exc:
@@ -138,7 +153,10 @@ def _policy(registrations: Iterable[Registration]) -> dict[str, frozenset[str]]:
             # The interceptor authenticates unary calls only; refuse to serve a stream unguarded.
             raise RuntimeError(f"{reg.service_full_name}: streaming methods are not supported yet: {', '.join(streaming)}")
         for m in service.methods:
-            policy[f"/{reg.service_full_name}/{m.name}"] = frozenset(reg.roles[m.name])
+            roles = frozenset(reg.roles[m.name])
+            if roles & PUBLIC and roles != PUBLIC:
+                raise RuntimeError(f"{reg.service_full_name}: {m.name} combines PUBLIC with roles; a method is either open or not")
+            policy[f"/{reg.service_full_name}/{m.name}"] = roles
     return policy
 
 

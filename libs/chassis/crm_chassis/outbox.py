@@ -23,6 +23,7 @@ from prometheus_client import Counter, Gauge, Histogram
 from sqlalchemy.orm import Session
 
 from crm_chassis import db
+from crm_chassis.amqp import ConfirmedChannel
 from crm_chassis.envelope import OutboundEvent, exchange_name, to_json, utcnow
 
 log = logging.getLogger(__name__)
@@ -131,8 +132,7 @@ class Relay:
         self.poll_interval = poll_interval
         self.retention = retention
         self.max_backoff = max_backoff
-        self._connection: pika.BlockingConnection | None = None
-        self._channel = None
+        self._amqp = ConfirmedChannel(amqp_url, lambda channel: channel.exchange_declare(self.exchange, exchange_type="topic", durable=True))
         self._lock_connection = None
         self._last_cleanup = float("-inf")  # housekeeping runs on the first pass
 
@@ -163,13 +163,13 @@ class Relay:
             return 0
         published: list[int] = []
         try:
-            channel = self._ensure_channel()
+            channel = self._amqp.get()
             for row in rows:
                 self._publish(channel, row)
                 published.append(row.position)
         except Exception as exc:
             PUBLISH_ERRORS.labels(self.exchange).inc()
-            self._disconnect()
+            self._amqp.close()
             self._record_failure(rows[len(published)].position, exc)
             raise BrokerUnavailable(str(exc)) from exc
         finally:
@@ -240,27 +240,9 @@ class Relay:
         except sa.exc.SQLAlchemyError:
             log.exception("could not record the outbox failure")
 
-    def _ensure_channel(self):
-        if self._channel is None or not self._channel.is_open:
-            self._disconnect()
-            params = pika.URLParameters(self.amqp_url)
-            params.connection_attempts = 1
-            params.socket_timeout = 5
-            params.blocked_connection_timeout = 30
-            self._connection = pika.BlockingConnection(params)
-            channel = self._connection.channel()
-            channel.exchange_declare(self.exchange, exchange_type="topic", durable=True)
-            channel.confirm_delivery()
-            self._channel = channel
-        return self._channel
-
-    def _disconnect(self) -> None:
-        connection, self._connection, self._channel = self._connection, None, None
-        if connection is not None:
-            try:
-                connection.close()
-            except Exception:  # the connection is already broken; nothing to tidy
-                pass
+    def close(self) -> None:
+        """Drops the broker connection; the next publish opens a fresh one."""
+        self._amqp.close()
 
     # -- housekeeping ------------------------------------------------------
 
@@ -343,7 +325,7 @@ class Relay:
                     stop.wait(backoff)
                     backoff = min(backoff * 2, self.max_backoff)
         finally:
-            self._disconnect()
+            self._amqp.close()
             self._release_leadership()
             otel_context.detach(token)
 

@@ -2,7 +2,8 @@
 
 Import this only in an eventlet-patched process (see `run`).
 
-Failure policy of `event_handler`: a handler that raises is retried after
+Failure policy of `event_handler`: a handler that raises InvalidArgument (the
+event itself is wrong) is dead-lettered at once; any other failure is retried after
 1 s, 5 s, 30 s, 2 min and 10 min by parking the message in a delay queue
 (`<queue>.retry.<ms>`, whose TTL dead-letters it back to `<queue>`); after
 the last try, or at once for a message that cannot be decoded, it goes to
@@ -22,11 +23,12 @@ from nameko.constants import AMQP_URI_CONFIG_KEY
 from nameko.events import EventHandler
 from nameko.exceptions import ContainerBeingKilled
 from nameko.extensions import DependencyProvider
-from nameko.messaging import QueueConsumer
+from nameko.messaging import Consumer, QueueConsumer
 from prometheus_client import Counter
 
 from crm_chassis import telemetry
 from crm_chassis.envelope import InboundEvent, MalformedEvent, exchange_name
+from crm_chassis.errors import InvalidArgument
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +120,12 @@ class RetryingEventHandler(EventHandler):
             return
         attempt = int((message.headers or {}).get(ATTEMPT_HEADER, 0)) + 1
         reason = "".join(traceback.format_exception_only(exc_info[0], exc_info[1])).strip()
-        if attempt <= len(RETRY_DELAYS_MS):
+        if isinstance(exc_info[1], InvalidArgument):
+            # The event itself is wrong: trying it again later cannot help.
+            log.error("%s event is invalid, dead-lettering: %s", self.event_type, reason)
+            target = dead_letter_queue_name(self.queue.name)
+            HANDLED.labels(self.event_type, "invalid").inc()
+        elif attempt <= len(RETRY_DELAYS_MS):
             delay = RETRY_DELAYS_MS[attempt - 1]
             log.warning("%s handler failed (try %d), retrying in %d ms: %s", self.event_type, attempt, delay, reason)
             target = retry_queue_name(self.queue.name, delay)
@@ -173,6 +180,47 @@ def event_handler(source_service: str, event_type: str, message_cls: type[Messag
         return RetryingEventHandler.decorator(source_service, event_type, message_cls, **kwargs)(traced)
 
     return decorate
+
+
+class DeadLetteringConsumer(Consumer):
+    """nameko's `consume` of a plain queue that dead-letters into `<queue>.dead`.
+
+    For queues other systems publish to (e.g. call-center outcomes): the queue
+    is declared with a dead-letter exchange, and a message whose handler raises
+    is rejected, so the broker parks it in `<queue>.dead` instead of it being
+    acked and lost. `crm dlq` lists and replays it like any other.
+    """
+
+    queue_consumer = _DeadLetteringQueueConsumer()
+
+    def __init__(self, queue_name: str, **kwargs):
+        self.queue_name = queue_name
+        queue = Queue(
+            queue_name,
+            durable=True,
+            auto_delete=False,
+            queue_arguments={"x-dead-letter-exchange": "", "x-dead-letter-routing-key": dead_letter_queue_name(queue_name)},
+        )
+        super().__init__(queue, **kwargs)
+
+    def setup(self):
+        with Connection(self.container.config[AMQP_URI_CONFIG_KEY]) as conn:
+            Queue(dead_letter_queue_name(self.queue_name), durable=True, auto_delete=False)(conn.default_channel).declare()
+        super().setup()
+
+    def handle_undecodable(self, message, exc) -> None:
+        log.error("dead-lettering a message of %s whose body cannot be decoded: %s", self.queue_name, exc)
+        message.reject(requeue=False)
+
+    def handle_message_processed(self, message, result=None, exc_info=None):
+        if exc_info is None:
+            self.queue_consumer.ack_message(message)
+        else:
+            log.error("dead-lettering a message of %s: %s", self.queue_name, exc_info[1])
+            message.reject(requeue=False)
+
+
+consume_or_dead_letter = DeadLetteringConsumer.decorator
 
 
 class Injected(DependencyProvider):

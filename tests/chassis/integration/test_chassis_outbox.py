@@ -158,7 +158,7 @@ def test_broker_outage_delays_events_but_never_loses_or_duplicates_them(store, b
         assert relay.publish_pending() == 2
     finally:
         proxy.close()
-        relay._disconnect()
+        relay.close()
 
     assert [m["person"]["givenName"] for m in bodies(broker.get(queue, 3))] == ["0", "1", "2"]
     assert broker.drain(queue) == []

@@ -103,7 +103,7 @@ class WorkerProcess:
                 self.process.wait()
         self.log.close()
         self.broker.close()
-        self.relay._disconnect()
+        self.relay.close()
         self.store.engine.dispose()
 
 
