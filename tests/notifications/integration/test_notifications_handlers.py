@@ -1,4 +1,5 @@
-"""The use cases on a real database and real SMTP servers, wired by bootstrap() as in production."""
+"""The use cases on a real database and real SMTP servers, wired by bootstrap() as in production: the welcome email,
+delivery, retries, leases, visibility and paging."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -6,7 +7,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 from google.protobuf import json_format
-from notifications_support import contacts_person, history_of, notification_rows, outbox_rows
+from notifications_support import ADMIN, contacts_person, history_of, notification_rows, outbox_rows
 
 from crm.notifications.v1 import events_pb2
 from crm.notifications.v1 import notifications_pb2 as pb
@@ -19,19 +20,20 @@ from crm_notifications.service_layer import handlers
 from tests.conftest import free_port
 
 CONSUMER = "notifications.on_person_created"
-ADMIN = Viewer("root", is_admin=True)
 
 
 def request(app, event_id: str = "evt-1", **person) -> str | None:
-    return handlers.request_welcome(mappers.new_person(contacts_person(**person)), app.uow(), consumer=CONSUMER, event_id=event_id)
+    """PersonCreated as the worker hands it over: the replica is updated and the welcome recorded."""
+    return handlers.person_created(mappers.recipient(contacts_person(**person)), app.uow(), consumer=CONSUMER, event_id=event_id)
 
 
 def deliver(app, notification_id: str, **kwargs) -> str | None:
-    return handlers.deliver(notification_id, app.uow, app.mailer, app.retry_policy, **kwargs)
+    return handlers.deliver(notification_id, app.uow, app.channels, app.rules, **kwargs)
 
 
 def deliver_due(app, **kwargs) -> int:
-    return handlers.deliver_due(app.uow, app.mailer, app.retry_policy, lease=app.sending_lease, **kwargs)
+    """How many notifications one round tried."""
+    return handlers.deliver_due(app.uow, app.channels, app.rules, **kwargs).tried
 
 
 def load(app, notification_id: str) -> Notification:
@@ -41,12 +43,12 @@ def load(app, notification_id: str) -> Notification:
 # -- accepting requests -----------------------------------------------------------
 
 
-def test_request_welcome_is_idempotent_per_event_id(make_app, smtp_sink, engine):
+def test_person_created_records_one_welcome_per_event_id(make_app, smtp_sink, engine):
     app = make_app(smtp_sink.port)
     person = contacts_person(person_id="p-1")
 
-    first = handlers.request_welcome(mappers.new_person(person), app.uow(), consumer=CONSUMER, event_id="evt-1")
-    again = handlers.request_welcome(mappers.new_person(person), app.uow(), consumer=CONSUMER, event_id="evt-1")
+    first = handlers.person_created(mappers.recipient(person), app.uow(), consumer=CONSUMER, event_id="evt-1")
+    again = handlers.person_created(mappers.recipient(person), app.uow(), consumer=CONSUMER, event_id="evt-1")
 
     assert first is not None and again is None
     [row] = notification_rows(engine)
@@ -54,7 +56,7 @@ def test_request_welcome_is_idempotent_per_event_id(make_app, smtp_sink, engine)
     assert smtp_sink.messages() == []  # accepting is not sending
 
 
-def test_request_welcome_is_idempotent_per_person_across_event_ids(make_app, smtp_sink, engine):
+def test_person_created_records_one_welcome_per_person_across_event_ids(make_app, smtp_sink, engine):
     app = make_app(smtp_sink.port)
 
     first = request(app, "evt-1", person_id="p-1")
@@ -62,10 +64,15 @@ def test_request_welcome_is_idempotent_per_person_across_event_ids(make_app, smt
 
     assert first is not None and second is None
     [row] = notification_rows(engine)
-    assert (row.id, row.recipient, row.subject) == (first, "ada@example.org", "Welcome, Ada Lovelace")
+    assert (row.id, row.recipient, row.subject) == (first, "ada@example.org", "")  # rendered when it is sent
     with engine.connect() as conn:
         claimed = conn.execute(sa.select(orm.inbox.c.event_id).order_by(orm.inbox.c.event_id)).scalars().all()
     assert claimed == ["evt-1", "evt-2"]  # the second event counts as handled, so a redelivery is a no-op too
+
+    # the replica took the second event's details, so the one welcome goes where contacts said last
+    assert deliver(app, first) == SENT
+    [message] = smtp_sink.messages()
+    assert (message["To"], message["Subject"]) == ("Someone Lovelace <other@example.org>", "Welcome, Someone Lovelace")
 
 
 def test_a_person_without_consent_is_recorded_as_skipped_with_an_event(make_app, smtp_sink, engine):
@@ -94,12 +101,16 @@ def test_deliver_sends_one_email_and_records_sent_with_one_event(make_app, smtp_
     assert deliver(app, notification_id) == SENT
 
     [message] = smtp_sink.messages()
-    assert message["To"] == "ada@example.org"
+    assert message["To"] == "Ada Lovelace <ada@example.org>"
+    assert message["X-Sink-Rcpt-To"] == "ada@example.org"
     assert message["Subject"] == "Welcome, Ada Lovelace"
     assert message["Message-ID"] == f"<{notification_id}@crm.notifications>"
     assert message.get_content().startswith("Dear Ada Lovelace,")
+    assert "List-Unsubscribe" not in message  # a service message
     [row] = notification_rows(engine)
     assert (row.status, row.attempts, row.reason) == (SENT, 1, "")
+    assert (row.subject, row.language, row.template_version, row.provider_id) == ("Welcome, Ada Lovelace", "en", 1, message["Message-ID"])
+    assert row.body.startswith("Dear Ada Lovelace,")
     assert row.sent_at is not None and row.next_attempt_at is None
     assert history_of(engine, notification_id) == [(QUEUED, ""), (SENDING, ""), (SENT, "")]
     [event] = outbox_rows(engine)
@@ -146,6 +157,7 @@ def test_a_transient_refusal_requeues_with_backoff_and_the_sweep_sends_once_afte
 
     sent = load(app, notification_id)
     assert (sent.status, sent.attempts, sent.sent_at) == (SENT, 2, later)
+    assert (sent.language, sent.template_version) == ("en", 1)  # the retry found the template the first try used
     [message] = server.handler.accepted
     assert message["Message-ID"] == f"<{notification_id}@crm.notifications>"  # the same id on every try
     assert [(c.status, c.reason[:20]) for c in sent.history] == [
@@ -239,13 +251,12 @@ def test_a_send_interrupted_beyond_the_lease_is_requeued_by_the_sweep_and_sent(m
 
     assert deliver_due(app, clock=lambda: now + timedelta(seconds=61)) == 1
     assert load(app, fresh).status == SENT
-    assert sorted(m["To"] for m in smtp_sink.messages()) == ["ada@example.org", "grace@example.org"]
+    assert sorted(m["X-Sink-Rcpt-To"] for m in smtp_sink.messages()) == ["ada@example.org", "grace@example.org"]
 
 
 def test_deliver_returns_none_for_what_is_not_due(make_app, smtp_sink):
     app = make_app(smtp_sink.port)
-    skipped_person = contacts_person(person_id="p-skip", consent=False)
-    handlers.request_welcome(mappers.new_person(skipped_person), app.uow(), consumer=CONSUMER, event_id="evt-skip")
+    request(app, "evt-skip", person_id="p-skip", consent=False)
     [skipped] = handlers.list_notifications(app.uow(), ADMIN, "p-skip", 0, "")[0]
 
     assert deliver(app, "no-such-notification") is None
@@ -353,3 +364,36 @@ def test_listing_rejects_bad_paging_arguments(make_app, smtp_sink):
         with pytest.raises(InvalidArgument) as raised:
             handlers.list_notifications(app.uow(), ADMIN, "", page_size, page_token)
         assert [v.field for v in raised.value.violations] == [field], (page_size, page_token)
+
+
+# -- the welcome's language ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("preferred", "subject", "text", "language"),
+    [
+        ("ro-RO", "Bun venit, Ada Lovelace", "Stimată doamnă Lovelace,\n\nvă mulțumim pentru interes.", "ro"),
+        ("de-AT", "Welcome, Ada Lovelace", "Stimată doamnă Lovelace,\n\nthank you for your interest.", "en"),
+    ],
+    ids=["ro-RO-falls-back-to-ro", "de-AT-falls-back-to-the-default"],
+)
+def test_the_welcome_is_written_in_the_persons_language_falling_back_to_the_default(make_app, smtp_sink, preferred, subject, text, language):
+    app = make_app(smtp_sink.port)
+    notification_id = request(app, person_id="p-1", preferred_language=preferred, salutation="Stimată doamnă Lovelace")
+
+    assert deliver(app, notification_id) == SENT
+
+    [message] = smtp_sink.messages()
+    assert message["Subject"] == subject
+    assert message.get_content().startswith(text)
+    assert (load(app, notification_id).language, load(app, notification_id).template_version) == (language, 1)
+
+
+def test_a_person_without_an_email_address_gets_no_welcome(make_app, smtp_sink, engine):
+    app = make_app(smtp_sink.port)
+
+    assert request(app, person_id="p-1", email=None) is None
+
+    [row] = notification_rows(engine)
+    assert (row.status, row.reason) == (SKIPPED, "the person has no email address")
+    assert deliver_due(app) == 0 and smtp_sink.messages() == []

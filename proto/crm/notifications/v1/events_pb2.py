@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from crm.notifications.v1 import notifications_pb2 as crm_dot_notifications_dot_v1_dot_notifications__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!crm/notifications/v1/events.proto\x12\x14\x63rm.notifications.v1\x1a(crm/notifications/v1/notifications.proto\"L\n\x10NotificationSent\x12\x38\n\x0cnotification\x18\x01 \x01(\x0b\x32\".crm.notifications.v1.Notification\"O\n\x13NotificationSkipped\x12\x38\n\x0cnotification\x18\x01 \x01(\x0b\x32\".crm.notifications.v1.Notification\"N\n\x12NotificationFailed\x12\x38\n\x0cnotification\x18\x01 \x01(\x0b\x32\".crm.notifications.v1.Notificationb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!crm/notifications/v1/events.proto\x12\x14\x63rm.notifications.v1\x1a(crm/notifications/v1/notifications.proto\"L\n\x10NotificationSent\x12\x38\n\x0cnotification\x18\x01 \x01(\x0b\x32\".crm.notifications.v1.Notification\"O\n\x13NotificationSkipped\x12\x38\n\x0cnotification\x18\x01 \x01(\x0b\x32\".crm.notifications.v1.Notification\"N\n\x12NotificationFailed\x12\x38\n\x0cnotification\x18\x01 \x01(\x0b\x32\".crm.notifications.v1.Notification\"Q\n\x15NotificationDelivered\x12\x38\n\x0cnotification\x18\x01 \x01(\x0b\x32\".crm.notifications.v1.Notification\"\x83\x01\n\x12PhoneTaskCompleted\x12\x38\n\x0cnotification\x18\x01 \x01(\x0b\x32\".crm.notifications.v1.Notification\x12\x33\n\x07outcome\x18\x02 \x01(\x0e\x32\".crm.notifications.v1.PhoneOutcome\"W\n\x15NotificationRequested\x12>\n\x07request\x18\x01 \x01(\x0b\x32-.crm.notifications.v1.SendNotificationRequestb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -38,4 +38,10 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_NOTIFICATIONSKIPPED']._serialized_end=258
   _globals['_NOTIFICATIONFAILED']._serialized_start=260
   _globals['_NOTIFICATIONFAILED']._serialized_end=338
+  _globals['_NOTIFICATIONDELIVERED']._serialized_start=340
+  _globals['_NOTIFICATIONDELIVERED']._serialized_end=421
+  _globals['_PHONETASKCOMPLETED']._serialized_start=424
+  _globals['_PHONETASKCOMPLETED']._serialized_end=555
+  _globals['_NOTIFICATIONREQUESTED']._serialized_start=557
+  _globals['_NOTIFICATIONREQUESTED']._serialized_end=644
 # @@protoc_insertion_point(module_scope)

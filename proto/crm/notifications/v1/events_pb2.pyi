@@ -23,3 +23,23 @@ class NotificationFailed(_message.Message):
     NOTIFICATION_FIELD_NUMBER: _ClassVar[int]
     notification: _notifications_pb2.Notification
     def __init__(self, notification: _Optional[_Union[_notifications_pb2.Notification, _Mapping]] = ...) -> None: ...
+
+class NotificationDelivered(_message.Message):
+    __slots__ = ("notification",)
+    NOTIFICATION_FIELD_NUMBER: _ClassVar[int]
+    notification: _notifications_pb2.Notification
+    def __init__(self, notification: _Optional[_Union[_notifications_pb2.Notification, _Mapping]] = ...) -> None: ...
+
+class PhoneTaskCompleted(_message.Message):
+    __slots__ = ("notification", "outcome")
+    NOTIFICATION_FIELD_NUMBER: _ClassVar[int]
+    OUTCOME_FIELD_NUMBER: _ClassVar[int]
+    notification: _notifications_pb2.Notification
+    outcome: _notifications_pb2.PhoneOutcome
+    def __init__(self, notification: _Optional[_Union[_notifications_pb2.Notification, _Mapping]] = ..., outcome: _Optional[_Union[_notifications_pb2.PhoneOutcome, str]] = ...) -> None: ...
+
+class NotificationRequested(_message.Message):
+    __slots__ = ("request",)
+    REQUEST_FIELD_NUMBER: _ClassVar[int]
+    request: _notifications_pb2.SendNotificationRequest
+    def __init__(self, request: _Optional[_Union[_notifications_pb2.SendNotificationRequest, _Mapping]] = ...) -> None: ...

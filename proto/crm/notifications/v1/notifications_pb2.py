@@ -22,30 +22,97 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.protobuf import empty_pb2 as google_dot_protobuf_dot_empty__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(crm/notifications/v1/notifications.proto\x12\x14\x63rm.notifications.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"}\n\x0cStatusChange\x12,\n\x06status\x18\x01 \x01(\x0e\x32\x1c.crm.notifications.v1.Status\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12/\n\x0b\x63hange_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xf8\x02\n\x0cNotification\x12\n\n\x02id\x18\x01 \x01(\t\x12\x11\n\tperson_id\x18\x02 \x01(\t\x12.\n\x07\x63hannel\x18\x03 \x01(\x0e\x32\x1d.crm.notifications.v1.Channel\x12\x11\n\trecipient\x18\x04 \x01(\t\x12\x10\n\x08template\x18\x05 \x01(\t\x12\x0f\n\x07subject\x18\x06 \x01(\t\x12,\n\x06status\x18\x07 \x01(\x0e\x32\x1c.crm.notifications.v1.Status\x12\x0e\n\x06reason\x18\x08 \x01(\t\x12\x10\n\x08\x61ttempts\x18\t \x01(\x05\x12/\n\x0b\x63reate_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12-\n\tsend_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x33\n\x07history\x18\x0c \x03(\x0b\x32\".crm.notifications.v1.StatusChange\"$\n\x16GetNotificationRequest\x12\n\n\x02id\x18\x01 \x01(\t\"T\n\x18ListNotificationsRequest\x12\x11\n\tperson_id\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"o\n\x19ListNotificationsResponse\x12\x39\n\rnotifications\x18\x01 \x03(\x0b\x32\".crm.notifications.v1.Notification\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t*~\n\x07\x43hannel\x12\x17\n\x13\x43HANNEL_UNSPECIFIED\x10\x00\x12\x11\n\rCHANNEL_EMAIL\x10\x01\x12\x0f\n\x0b\x43HANNEL_SMS\x10\x02\x12\x11\n\rCHANNEL_PHONE\x10\x03\x12\x12\n\x0e\x43HANNEL_LETTER\x10\x04\x12\x0f\n\x0b\x43HANNEL_FAX\x10\x05*\x7f\n\x06Status\x12\x16\n\x12STATUS_UNSPECIFIED\x10\x00\x12\x11\n\rSTATUS_QUEUED\x10\x01\x12\x12\n\x0eSTATUS_SENDING\x10\x02\x12\x0f\n\x0bSTATUS_SENT\x10\x03\x12\x11\n\rSTATUS_FAILED\x10\x04\x12\x12\n\x0eSTATUS_SKIPPED\x10\x05\x32\xf1\x01\n\x14NotificationsService\x12\x63\n\x0fGetNotification\x12,.crm.notifications.v1.GetNotificationRequest\x1a\".crm.notifications.v1.Notification\x12t\n\x11ListNotifications\x12..crm.notifications.v1.ListNotificationsRequest\x1a/.crm.notifications.v1.ListNotificationsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(crm/notifications/v1/notifications.proto\x12\x14\x63rm.notifications.v1\x1a\x1bgoogle/protobuf/empty.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"}\n\x0cStatusChange\x12,\n\x06status\x18\x01 \x01(\x0e\x32\x1c.crm.notifications.v1.Status\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12/\n\x0b\x63hange_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"=\n\tRecipient\x12\x13\n\tperson_id\x18\x01 \x01(\tH\x00\x12\x11\n\x07\x61\x64\x64ress\x18\x02 \x01(\tH\x00\x42\x08\n\x06target\"\xe1\x05\n\x0cNotification\x12\n\n\x02id\x18\x01 \x01(\t\x12\x11\n\tperson_id\x18\x02 \x01(\t\x12.\n\x07\x63hannel\x18\x03 \x01(\x0e\x32\x1d.crm.notifications.v1.Channel\x12\x11\n\trecipient\x18\x04 \x01(\t\x12\x10\n\x08template\x18\x05 \x01(\t\x12\x0f\n\x07subject\x18\x06 \x01(\t\x12,\n\x06status\x18\x07 \x01(\x0e\x32\x1c.crm.notifications.v1.Status\x12\x0e\n\x06reason\x18\x08 \x01(\t\x12\x10\n\x08\x61ttempts\x18\t \x01(\x05\x12/\n\x0b\x63reate_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12-\n\tsend_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x33\n\x07history\x18\x0c \x03(\x0b\x32\".crm.notifications.v1.StatusChange\x12.\n\x07purpose\x18\r \x01(\x0e\x32\x1d.crm.notifications.v1.Purpose\x12\x17\n\x0fidempotency_key\x18\x0e \x01(\t\x12\x13\n\x0b\x63\x61mpaign_id\x18\x0f \x01(\t\x12\x10\n\x08\x62\x61tch_id\x18\x10 \x01(\t\x12\x10\n\x08language\x18\x11 \x01(\t\x12\x18\n\x10template_version\x18\x12 \x01(\x05\x12\x35\n\x11next_attempt_time\x18\x13 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0bprovider_id\x18\x14 \x01(\t\x12\x10\n\x08segments\x18\x15 \x01(\x05\x12\x39\n\rphone_outcome\x18\x16 \x01(\x0e\x32\".crm.notifications.v1.PhoneOutcome\x12\x32\n\x0e\x63\x61ll_back_time\x18\x17 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xb1\x03\n\x17SendNotificationRequest\x12\x32\n\trecipient\x18\x01 \x01(\x0b\x32\x1f.crm.notifications.v1.Recipient\x12.\n\x07\x63hannel\x18\x02 \x01(\x0e\x32\x1d.crm.notifications.v1.Channel\x12\x10\n\x08template\x18\x03 \x01(\t\x12\x10\n\x08language\x18\x04 \x01(\t\x12O\n\tvariables\x18\x05 \x03(\x0b\x32<.crm.notifications.v1.SendNotificationRequest.VariablesEntry\x12.\n\x07purpose\x18\x06 \x01(\x0e\x32\x1d.crm.notifications.v1.Purpose\x12\x17\n\x0fidempotency_key\x18\x07 \x01(\t\x12-\n\tsend_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0b\x63\x61mpaign_id\x18\t \x01(\t\x1a\x30\n\x0eVariablesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\xbe\x01\n\x0e\x42\x61tchRecipient\x12\x32\n\trecipient\x18\x01 \x01(\x0b\x32\x1f.crm.notifications.v1.Recipient\x12\x46\n\tvariables\x18\x02 \x03(\x0b\x32\x33.crm.notifications.v1.BatchRecipient.VariablesEntry\x1a\x30\n\x0eVariablesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\xbb\x03\n\x10SendBatchRequest\x12\x10\n\x08\x62\x61tch_id\x18\x01 \x01(\t\x12\x38\n\nrecipients\x18\x02 \x03(\x0b\x32$.crm.notifications.v1.BatchRecipient\x12.\n\x07\x63hannel\x18\x03 \x01(\x0e\x32\x1d.crm.notifications.v1.Channel\x12\x10\n\x08template\x18\x04 \x01(\t\x12\x10\n\x08language\x18\x05 \x01(\t\x12H\n\tvariables\x18\x06 \x03(\x0b\x32\x35.crm.notifications.v1.SendBatchRequest.VariablesEntry\x12.\n\x07purpose\x18\x07 \x01(\x0e\x32\x1d.crm.notifications.v1.Purpose\x12\x13\n\x0b\x63\x61mpaign_id\x18\x08 \x01(\t\x12-\n\tsend_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x17\n\x0frate_per_minute\x18\n \x01(\x05\x1a\x30\n\x0eVariablesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"Z\n\x11SendBatchResponse\x12\x10\n\x08\x62\x61tch_id\x18\x01 \x01(\t\x12\x10\n\x08\x61\x63\x63\x65pted\x18\x02 \x01(\x05\x12\x12\n\nduplicates\x18\x03 \x01(\x05\x12\r\n\x05total\x18\x04 \x01(\x03\"$\n\x16GetNotificationRequest\x12\n\n\x02id\x18\x01 \x01(\t\"\xc4\x01\n\x18ListNotificationsRequest\x12\x11\n\tperson_id\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x13\n\x0b\x63\x61mpaign_id\x18\x04 \x01(\t\x12\x10\n\x08\x62\x61tch_id\x18\x05 \x01(\t\x12\x17\n\x0fidempotency_key\x18\x06 \x01(\t\x12.\n\x08statuses\x18\x07 \x03(\x0e\x32\x1c.crm.notifications.v1.Status\"o\n\x19ListNotificationsResponse\x12\x39\n\rnotifications\x18\x01 \x03(\x0b\x32\".crm.notifications.v1.Notification\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"&\n\x18RetryNotificationRequest\x12\n\n\x02id\x18\x01 \x01(\t\"\xe6\x01\n\x08Template\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x10\n\x08language\x18\x02 \x01(\t\x12\x0f\n\x07version\x18\x03 \x01(\x05\x12.\n\x07\x63hannel\x18\x04 \x01(\x0e\x32\x1d.crm.notifications.v1.Channel\x12\x0f\n\x07subject\x18\x05 \x01(\t\x12\x11\n\ttext_body\x18\x06 \x01(\t\x12\x11\n\thtml_body\x18\x07 \x01(\t\x12/\n\x0b\x63reate_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\tvariables\x18\t \x03(\t\"I\n\x15\x43reateTemplateRequest\x12\x30\n\x08template\x18\x01 \x01(\x0b\x32\x1e.crm.notifications.v1.Template\"E\n\x12GetTemplateRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x10\n\x08language\x18\x02 \x01(\t\x12\x0f\n\x07version\x18\x03 \x01(\x05\"K\n\x14ListTemplatesRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"c\n\x15ListTemplatesResponse\x12\x31\n\ttemplates\x18\x01 \x03(\x0b\x32\x1e.crm.notifications.v1.Template\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xde\x01\n\x16PreviewTemplateRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x10\n\x08language\x18\x02 \x01(\t\x12\x0f\n\x07version\x18\x03 \x01(\x05\x12\x11\n\tperson_id\x18\x04 \x01(\t\x12N\n\tvariables\x18\x05 \x03(\x0b\x32;.crm.notifications.v1.PreviewTemplateRequest.VariablesEntry\x1a\x30\n\x0eVariablesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"j\n\x0fRenderedMessage\x12\x0f\n\x07subject\x18\x01 \x01(\t\x12\x0c\n\x04text\x18\x02 \x01(\t\x12\x0c\n\x04html\x18\x03 \x01(\t\x12\x18\n\x10template_version\x18\x04 \x01(\x05\x12\x10\n\x08segments\x18\x05 \x01(\x05\"\xa7\x01\n\x0bSuppression\x12\x0f\n\x07\x61\x64\x64ress\x18\x01 \x01(\t\x12.\n\x07\x63hannel\x18\x02 \x01(\x0e\x32\x1d.crm.notifications.v1.Channel\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12/\n\x0b\x63reate_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0emarketing_only\x18\x05 \x01(\x08\"O\n\x15\x41\x64\x64SuppressionRequest\x12\x36\n\x0bsuppression\x18\x01 \x01(\x0b\x32!.crm.notifications.v1.Suppression\"[\n\x18\x44\x65leteSuppressionRequest\x12\x0f\n\x07\x61\x64\x64ress\x18\x01 \x01(\t\x12.\n\x07\x63hannel\x18\x02 \x01(\x0e\x32\x1d.crm.notifications.v1.Channel\"p\n\x17ListSuppressionsRequest\x12.\n\x07\x63hannel\x18\x01 \x01(\x0e\x32\x1d.crm.notifications.v1.Channel\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"l\n\x18ListSuppressionsResponse\x12\x37\n\x0csuppressions\x18\x01 \x03(\x0b\x32!.crm.notifications.v1.Suppression\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"#\n\x12UnsubscribeRequest\x12\r\n\x05token\x18\x01 \x01(\t\"\xb6\x01\n\x1dReportPhoneTaskOutcomeRequest\x12\x0f\n\x07task_id\x18\x01 \x01(\t\x12\x33\n\x07outcome\x18\x02 \x01(\x0e\x32\".crm.notifications.v1.PhoneOutcome\x12\x32\n\x0e\x63\x61ll_back_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04note\x18\x04 \x01(\t\x12\r\n\x05\x61gent\x18\x05 \x01(\t\"\x7f\n\x15ReportDeliveryRequest\x12.\n\x07\x63hannel\x18\x01 \x01(\x0e\x32\x1d.crm.notifications.v1.Channel\x12\x13\n\x0bprovider_id\x18\x02 \x01(\t\x12\x11\n\tdelivered\x18\x03 \x01(\x08\x12\x0e\n\x06reason\x18\x04 \x01(\t\"\xf4\x01\n\tPhoneTask\x12\x0f\n\x07task_id\x18\x01 \x01(\t\x12\x11\n\tperson_id\x18\x02 \x01(\t\x12\r\n\x05phone\x18\x03 \x01(\t\x12\x0c\n\x04name\x18\x04 \x01(\t\x12\x0f\n\x07subject\x18\x05 \x01(\t\x12\x0e\n\x06script\x18\x06 \x01(\t\x12.\n\x07purpose\x18\x07 \x01(\x0e\x32\x1d.crm.notifications.v1.Purpose\x12\x13\n\x0b\x63\x61mpaign_id\x18\x08 \x01(\t\x12\x0f\n\x07\x61ttempt\x18\t \x01(\x05\x12/\n\x0b\x63reate_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xda\x01\n\x10PhoneTaskOutcome\x12\x0f\n\x07task_id\x18\x01 \x01(\t\x12\x33\n\x07outcome\x18\x02 \x01(\x0e\x32\".crm.notifications.v1.PhoneOutcome\x12\x32\n\x0e\x63\x61ll_back_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04note\x18\x04 \x01(\t\x12\r\n\x05\x61gent\x18\x05 \x01(\t\x12/\n\x0breport_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp*~\n\x07\x43hannel\x12\x17\n\x13\x43HANNEL_UNSPECIFIED\x10\x00\x12\x11\n\rCHANNEL_EMAIL\x10\x01\x12\x0f\n\x0b\x43HANNEL_SMS\x10\x02\x12\x11\n\rCHANNEL_PHONE\x10\x03\x12\x12\n\x0e\x43HANNEL_LETTER\x10\x04\x12\x0f\n\x0b\x43HANNEL_FAX\x10\x05*N\n\x07Purpose\x12\x17\n\x13PURPOSE_UNSPECIFIED\x10\x00\x12\x15\n\x11PURPOSE_MARKETING\x10\x01\x12\x13\n\x0fPURPOSE_SERVICE\x10\x02*\x95\x01\n\x06Status\x12\x16\n\x12STATUS_UNSPECIFIED\x10\x00\x12\x11\n\rSTATUS_QUEUED\x10\x01\x12\x12\n\x0eSTATUS_SENDING\x10\x02\x12\x0f\n\x0bSTATUS_SENT\x10\x03\x12\x11\n\rSTATUS_FAILED\x10\x04\x12\x12\n\x0eSTATUS_SKIPPED\x10\x05\x12\x14\n\x10STATUS_DELIVERED\x10\x06*\xbb\x01\n\x0cPhoneOutcome\x12\x1d\n\x19PHONE_OUTCOME_UNSPECIFIED\x10\x00\x12\x19\n\x15PHONE_OUTCOME_REACHED\x10\x01\x12\x1b\n\x17PHONE_OUTCOME_NO_ANSWER\x10\x02\x12\x1b\n\x17PHONE_OUTCOME_CALL_BACK\x10\x03\x12\x19\n\x15PHONE_OUTCOME_REFUSED\x10\x04\x12\x1c\n\x18PHONE_OUTCOME_INTERESTED\x10\x05\x32\x8d\x0c\n\x14NotificationsService\x12\x65\n\x10SendNotification\x12-.crm.notifications.v1.SendNotificationRequest\x1a\".crm.notifications.v1.Notification\x12\\\n\tSendBatch\x12&.crm.notifications.v1.SendBatchRequest\x1a\'.crm.notifications.v1.SendBatchResponse\x12\x63\n\x0fGetNotification\x12,.crm.notifications.v1.GetNotificationRequest\x1a\".crm.notifications.v1.Notification\x12t\n\x11ListNotifications\x12..crm.notifications.v1.ListNotificationsRequest\x1a/.crm.notifications.v1.ListNotificationsResponse\x12g\n\x11RetryNotification\x12..crm.notifications.v1.RetryNotificationRequest\x1a\".crm.notifications.v1.Notification\x12]\n\x0e\x43reateTemplate\x12+.crm.notifications.v1.CreateTemplateRequest\x1a\x1e.crm.notifications.v1.Template\x12W\n\x0bGetTemplate\x12(.crm.notifications.v1.GetTemplateRequest\x1a\x1e.crm.notifications.v1.Template\x12h\n\rListTemplates\x12*.crm.notifications.v1.ListTemplatesRequest\x1a+.crm.notifications.v1.ListTemplatesResponse\x12\x66\n\x0fPreviewTemplate\x12,.crm.notifications.v1.PreviewTemplateRequest\x1a%.crm.notifications.v1.RenderedMessage\x12`\n\x0e\x41\x64\x64Suppression\x12+.crm.notifications.v1.AddSuppressionRequest\x1a!.crm.notifications.v1.Suppression\x12[\n\x11\x44\x65leteSuppression\x12..crm.notifications.v1.DeleteSuppressionRequest\x1a\x16.google.protobuf.Empty\x12q\n\x10ListSuppressions\x12-.crm.notifications.v1.ListSuppressionsRequest\x1a..crm.notifications.v1.ListSuppressionsResponse\x12Z\n\x0bUnsubscribe\x12(.crm.notifications.v1.UnsubscribeRequest\x1a!.crm.notifications.v1.Suppression\x12q\n\x16ReportPhoneTaskOutcome\x12\x33.crm.notifications.v1.ReportPhoneTaskOutcomeRequest\x1a\".crm.notifications.v1.Notification\x12\x61\n\x0eReportDelivery\x12+.crm.notifications.v1.ReportDeliveryRequest\x1a\".crm.notifications.v1.Notificationb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'crm.notifications.v1.notifications_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_CHANNEL']._serialized_start=842
-  _globals['_CHANNEL']._serialized_end=968
-  _globals['_STATUS']._serialized_start=970
-  _globals['_STATUS']._serialized_end=1097
-  _globals['_STATUSCHANGE']._serialized_start=99
-  _globals['_STATUSCHANGE']._serialized_end=224
-  _globals['_NOTIFICATION']._serialized_start=227
-  _globals['_NOTIFICATION']._serialized_end=603
-  _globals['_GETNOTIFICATIONREQUEST']._serialized_start=605
-  _globals['_GETNOTIFICATIONREQUEST']._serialized_end=641
-  _globals['_LISTNOTIFICATIONSREQUEST']._serialized_start=643
-  _globals['_LISTNOTIFICATIONSREQUEST']._serialized_end=727
-  _globals['_LISTNOTIFICATIONSRESPONSE']._serialized_start=729
-  _globals['_LISTNOTIFICATIONSRESPONSE']._serialized_end=840
-  _globals['_NOTIFICATIONSSERVICE']._serialized_start=1100
-  _globals['_NOTIFICATIONSSERVICE']._serialized_end=1341
+  _globals['_SENDNOTIFICATIONREQUEST_VARIABLESENTRY']._loaded_options = None
+  _globals['_SENDNOTIFICATIONREQUEST_VARIABLESENTRY']._serialized_options = b'8\001'
+  _globals['_BATCHRECIPIENT_VARIABLESENTRY']._loaded_options = None
+  _globals['_BATCHRECIPIENT_VARIABLESENTRY']._serialized_options = b'8\001'
+  _globals['_SENDBATCHREQUEST_VARIABLESENTRY']._loaded_options = None
+  _globals['_SENDBATCHREQUEST_VARIABLESENTRY']._serialized_options = b'8\001'
+  _globals['_PREVIEWTEMPLATEREQUEST_VARIABLESENTRY']._loaded_options = None
+  _globals['_PREVIEWTEMPLATEREQUEST_VARIABLESENTRY']._serialized_options = b'8\001'
+  _globals['_CHANNEL']._serialized_start=4892
+  _globals['_CHANNEL']._serialized_end=5018
+  _globals['_PURPOSE']._serialized_start=5020
+  _globals['_PURPOSE']._serialized_end=5098
+  _globals['_STATUS']._serialized_start=5101
+  _globals['_STATUS']._serialized_end=5250
+  _globals['_PHONEOUTCOME']._serialized_start=5253
+  _globals['_PHONEOUTCOME']._serialized_end=5440
+  _globals['_STATUSCHANGE']._serialized_start=128
+  _globals['_STATUSCHANGE']._serialized_end=253
+  _globals['_RECIPIENT']._serialized_start=255
+  _globals['_RECIPIENT']._serialized_end=316
+  _globals['_NOTIFICATION']._serialized_start=319
+  _globals['_NOTIFICATION']._serialized_end=1056
+  _globals['_SENDNOTIFICATIONREQUEST']._serialized_start=1059
+  _globals['_SENDNOTIFICATIONREQUEST']._serialized_end=1492
+  _globals['_SENDNOTIFICATIONREQUEST_VARIABLESENTRY']._serialized_start=1444
+  _globals['_SENDNOTIFICATIONREQUEST_VARIABLESENTRY']._serialized_end=1492
+  _globals['_BATCHRECIPIENT']._serialized_start=1495
+  _globals['_BATCHRECIPIENT']._serialized_end=1685
+  _globals['_BATCHRECIPIENT_VARIABLESENTRY']._serialized_start=1444
+  _globals['_BATCHRECIPIENT_VARIABLESENTRY']._serialized_end=1492
+  _globals['_SENDBATCHREQUEST']._serialized_start=1688
+  _globals['_SENDBATCHREQUEST']._serialized_end=2131
+  _globals['_SENDBATCHREQUEST_VARIABLESENTRY']._serialized_start=1444
+  _globals['_SENDBATCHREQUEST_VARIABLESENTRY']._serialized_end=1492
+  _globals['_SENDBATCHRESPONSE']._serialized_start=2133
+  _globals['_SENDBATCHRESPONSE']._serialized_end=2223
+  _globals['_GETNOTIFICATIONREQUEST']._serialized_start=2225
+  _globals['_GETNOTIFICATIONREQUEST']._serialized_end=2261
+  _globals['_LISTNOTIFICATIONSREQUEST']._serialized_start=2264
+  _globals['_LISTNOTIFICATIONSREQUEST']._serialized_end=2460
+  _globals['_LISTNOTIFICATIONSRESPONSE']._serialized_start=2462
+  _globals['_LISTNOTIFICATIONSRESPONSE']._serialized_end=2573
+  _globals['_RETRYNOTIFICATIONREQUEST']._serialized_start=2575
+  _globals['_RETRYNOTIFICATIONREQUEST']._serialized_end=2613
+  _globals['_TEMPLATE']._serialized_start=2616
+  _globals['_TEMPLATE']._serialized_end=2846
+  _globals['_CREATETEMPLATEREQUEST']._serialized_start=2848
+  _globals['_CREATETEMPLATEREQUEST']._serialized_end=2921
+  _globals['_GETTEMPLATEREQUEST']._serialized_start=2923
+  _globals['_GETTEMPLATEREQUEST']._serialized_end=2992
+  _globals['_LISTTEMPLATESREQUEST']._serialized_start=2994
+  _globals['_LISTTEMPLATESREQUEST']._serialized_end=3069
+  _globals['_LISTTEMPLATESRESPONSE']._serialized_start=3071
+  _globals['_LISTTEMPLATESRESPONSE']._serialized_end=3170
+  _globals['_PREVIEWTEMPLATEREQUEST']._serialized_start=3173
+  _globals['_PREVIEWTEMPLATEREQUEST']._serialized_end=3395
+  _globals['_PREVIEWTEMPLATEREQUEST_VARIABLESENTRY']._serialized_start=1444
+  _globals['_PREVIEWTEMPLATEREQUEST_VARIABLESENTRY']._serialized_end=1492
+  _globals['_RENDEREDMESSAGE']._serialized_start=3397
+  _globals['_RENDEREDMESSAGE']._serialized_end=3503
+  _globals['_SUPPRESSION']._serialized_start=3506
+  _globals['_SUPPRESSION']._serialized_end=3673
+  _globals['_ADDSUPPRESSIONREQUEST']._serialized_start=3675
+  _globals['_ADDSUPPRESSIONREQUEST']._serialized_end=3754
+  _globals['_DELETESUPPRESSIONREQUEST']._serialized_start=3756
+  _globals['_DELETESUPPRESSIONREQUEST']._serialized_end=3847
+  _globals['_LISTSUPPRESSIONSREQUEST']._serialized_start=3849
+  _globals['_LISTSUPPRESSIONSREQUEST']._serialized_end=3961
+  _globals['_LISTSUPPRESSIONSRESPONSE']._serialized_start=3963
+  _globals['_LISTSUPPRESSIONSRESPONSE']._serialized_end=4071
+  _globals['_UNSUBSCRIBEREQUEST']._serialized_start=4073
+  _globals['_UNSUBSCRIBEREQUEST']._serialized_end=4108
+  _globals['_REPORTPHONETASKOUTCOMEREQUEST']._serialized_start=4111
+  _globals['_REPORTPHONETASKOUTCOMEREQUEST']._serialized_end=4293
+  _globals['_REPORTDELIVERYREQUEST']._serialized_start=4295
+  _globals['_REPORTDELIVERYREQUEST']._serialized_end=4422
+  _globals['_PHONETASK']._serialized_start=4425
+  _globals['_PHONETASK']._serialized_end=4669
+  _globals['_PHONETASKOUTCOME']._serialized_start=4672
+  _globals['_PHONETASKOUTCOME']._serialized_end=4890
+  _globals['_NOTIFICATIONSSERVICE']._serialized_start=5443
+  _globals['_NOTIFICATIONSSERVICE']._serialized_end=6992
 # @@protoc_insertion_point(module_scope)

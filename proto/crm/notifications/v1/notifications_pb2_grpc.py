@@ -4,6 +4,7 @@ import grpc
 import warnings
 
 from crm.notifications.v1 import notifications_pb2 as crm_dot_notifications_dot_v1_dot_notifications__pb2
+from google.protobuf import empty_pb2 as google_dot_protobuf_dot_empty__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
 GRPC_VERSION = grpc.__version__
@@ -34,6 +35,16 @@ class NotificationsServiceStub:
         Args:
             channel: A grpc.Channel.
         """
+        self.SendNotification = channel.unary_unary(
+                '/crm.notifications.v1.NotificationsService/SendNotification',
+                request_serializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.SendNotificationRequest.SerializeToString,
+                response_deserializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.Notification.FromString,
+                _registered_method=True)
+        self.SendBatch = channel.unary_unary(
+                '/crm.notifications.v1.NotificationsService/SendBatch',
+                request_serializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.SendBatchRequest.SerializeToString,
+                response_deserializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.SendBatchResponse.FromString,
+                _registered_method=True)
         self.GetNotification = channel.unary_unary(
                 '/crm.notifications.v1.NotificationsService/GetNotification',
                 request_serializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.GetNotificationRequest.SerializeToString,
@@ -44,10 +55,82 @@ class NotificationsServiceStub:
                 request_serializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.ListNotificationsRequest.SerializeToString,
                 response_deserializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.ListNotificationsResponse.FromString,
                 _registered_method=True)
+        self.RetryNotification = channel.unary_unary(
+                '/crm.notifications.v1.NotificationsService/RetryNotification',
+                request_serializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.RetryNotificationRequest.SerializeToString,
+                response_deserializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.Notification.FromString,
+                _registered_method=True)
+        self.CreateTemplate = channel.unary_unary(
+                '/crm.notifications.v1.NotificationsService/CreateTemplate',
+                request_serializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.CreateTemplateRequest.SerializeToString,
+                response_deserializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.Template.FromString,
+                _registered_method=True)
+        self.GetTemplate = channel.unary_unary(
+                '/crm.notifications.v1.NotificationsService/GetTemplate',
+                request_serializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.GetTemplateRequest.SerializeToString,
+                response_deserializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.Template.FromString,
+                _registered_method=True)
+        self.ListTemplates = channel.unary_unary(
+                '/crm.notifications.v1.NotificationsService/ListTemplates',
+                request_serializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.ListTemplatesRequest.SerializeToString,
+                response_deserializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.ListTemplatesResponse.FromString,
+                _registered_method=True)
+        self.PreviewTemplate = channel.unary_unary(
+                '/crm.notifications.v1.NotificationsService/PreviewTemplate',
+                request_serializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.PreviewTemplateRequest.SerializeToString,
+                response_deserializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.RenderedMessage.FromString,
+                _registered_method=True)
+        self.AddSuppression = channel.unary_unary(
+                '/crm.notifications.v1.NotificationsService/AddSuppression',
+                request_serializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.AddSuppressionRequest.SerializeToString,
+                response_deserializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.Suppression.FromString,
+                _registered_method=True)
+        self.DeleteSuppression = channel.unary_unary(
+                '/crm.notifications.v1.NotificationsService/DeleteSuppression',
+                request_serializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.DeleteSuppressionRequest.SerializeToString,
+                response_deserializer=google_dot_protobuf_dot_empty__pb2.Empty.FromString,
+                _registered_method=True)
+        self.ListSuppressions = channel.unary_unary(
+                '/crm.notifications.v1.NotificationsService/ListSuppressions',
+                request_serializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.ListSuppressionsRequest.SerializeToString,
+                response_deserializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.ListSuppressionsResponse.FromString,
+                _registered_method=True)
+        self.Unsubscribe = channel.unary_unary(
+                '/crm.notifications.v1.NotificationsService/Unsubscribe',
+                request_serializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.UnsubscribeRequest.SerializeToString,
+                response_deserializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.Suppression.FromString,
+                _registered_method=True)
+        self.ReportPhoneTaskOutcome = channel.unary_unary(
+                '/crm.notifications.v1.NotificationsService/ReportPhoneTaskOutcome',
+                request_serializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.ReportPhoneTaskOutcomeRequest.SerializeToString,
+                response_deserializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.Notification.FromString,
+                _registered_method=True)
+        self.ReportDelivery = channel.unary_unary(
+                '/crm.notifications.v1.NotificationsService/ReportDelivery',
+                request_serializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.ReportDeliveryRequest.SerializeToString,
+                response_deserializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.Notification.FromString,
+                _registered_method=True)
 
 
 class NotificationsServiceServicer:
     """Missing associated documentation comment in .proto file."""
+
+    def SendNotification(self, request, context):
+        """Asks for one message. Idempotent: the same idempotency_key returns the
+        notification created the first time, and never sends twice.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SendBatch(self, request, context):
+        """Adds up to 1,000 recipients to a batch (a campaign send). Call it as many
+        times as needed with the same batch_id; each call is one short
+        transaction, and a repeated call adds nobody twice.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
 
     def GetNotification(self, request, context):
         """Returns one notification, or NOT_FOUND.
@@ -57,7 +140,83 @@ class NotificationsServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ListNotifications(self, request, context):
-        """Lists notifications, newest first, optionally only those of one person.
+        """Lists notifications, newest first, filtered by person, campaign, batch,
+        idempotency key or status.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RetryNotification(self, request, context):
+        """Queues a failed notification again (an operator's replay).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateTemplate(self, request, context):
+        """Adds a new version of a template (version 1 when the name and language are new).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetTemplate(self, request, context):
+        """Returns a template version (the latest when version is 0).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListTemplates(self, request, context):
+        """Lists the latest version of every template, or every version of one name.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PreviewTemplate(self, request, context):
+        """Renders a template without sending anything.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AddSuppression(self, request, context):
+        """Stops messages to an address (unsubscribe, bounce, complaint, manual).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteSuppression(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListSuppressions(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Unsubscribe(self, request, context):
+        """Honours the token of an unsubscribe link: suppresses marketing to that address.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReportPhoneTaskOutcome(self, request, context):
+        """The call-center software reports what came of a phone task.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReportDelivery(self, request, context):
+        """A provider's delivery receipt (SMS, fax): sent → delivered or failed.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -66,6 +225,16 @@ class NotificationsServiceServicer:
 
 def add_NotificationsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
+            'SendNotification': grpc.unary_unary_rpc_method_handler(
+                    servicer.SendNotification,
+                    request_deserializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.SendNotificationRequest.FromString,
+                    response_serializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.Notification.SerializeToString,
+            ),
+            'SendBatch': grpc.unary_unary_rpc_method_handler(
+                    servicer.SendBatch,
+                    request_deserializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.SendBatchRequest.FromString,
+                    response_serializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.SendBatchResponse.SerializeToString,
+            ),
             'GetNotification': grpc.unary_unary_rpc_method_handler(
                     servicer.GetNotification,
                     request_deserializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.GetNotificationRequest.FromString,
@@ -75,6 +244,61 @@ def add_NotificationsServiceServicer_to_server(servicer, server):
                     servicer.ListNotifications,
                     request_deserializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.ListNotificationsRequest.FromString,
                     response_serializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.ListNotificationsResponse.SerializeToString,
+            ),
+            'RetryNotification': grpc.unary_unary_rpc_method_handler(
+                    servicer.RetryNotification,
+                    request_deserializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.RetryNotificationRequest.FromString,
+                    response_serializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.Notification.SerializeToString,
+            ),
+            'CreateTemplate': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateTemplate,
+                    request_deserializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.CreateTemplateRequest.FromString,
+                    response_serializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.Template.SerializeToString,
+            ),
+            'GetTemplate': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetTemplate,
+                    request_deserializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.GetTemplateRequest.FromString,
+                    response_serializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.Template.SerializeToString,
+            ),
+            'ListTemplates': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListTemplates,
+                    request_deserializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.ListTemplatesRequest.FromString,
+                    response_serializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.ListTemplatesResponse.SerializeToString,
+            ),
+            'PreviewTemplate': grpc.unary_unary_rpc_method_handler(
+                    servicer.PreviewTemplate,
+                    request_deserializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.PreviewTemplateRequest.FromString,
+                    response_serializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.RenderedMessage.SerializeToString,
+            ),
+            'AddSuppression': grpc.unary_unary_rpc_method_handler(
+                    servicer.AddSuppression,
+                    request_deserializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.AddSuppressionRequest.FromString,
+                    response_serializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.Suppression.SerializeToString,
+            ),
+            'DeleteSuppression': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteSuppression,
+                    request_deserializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.DeleteSuppressionRequest.FromString,
+                    response_serializer=google_dot_protobuf_dot_empty__pb2.Empty.SerializeToString,
+            ),
+            'ListSuppressions': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListSuppressions,
+                    request_deserializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.ListSuppressionsRequest.FromString,
+                    response_serializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.ListSuppressionsResponse.SerializeToString,
+            ),
+            'Unsubscribe': grpc.unary_unary_rpc_method_handler(
+                    servicer.Unsubscribe,
+                    request_deserializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.UnsubscribeRequest.FromString,
+                    response_serializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.Suppression.SerializeToString,
+            ),
+            'ReportPhoneTaskOutcome': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReportPhoneTaskOutcome,
+                    request_deserializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.ReportPhoneTaskOutcomeRequest.FromString,
+                    response_serializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.Notification.SerializeToString,
+            ),
+            'ReportDelivery': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReportDelivery,
+                    request_deserializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.ReportDeliveryRequest.FromString,
+                    response_serializer=crm_dot_notifications_dot_v1_dot_notifications__pb2.Notification.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -86,6 +310,60 @@ def add_NotificationsServiceServicer_to_server(servicer, server):
  # This class is part of an EXPERIMENTAL API.
 class NotificationsService:
     """Missing associated documentation comment in .proto file."""
+
+    @staticmethod
+    def SendNotification(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.notifications.v1.NotificationsService/SendNotification',
+            crm_dot_notifications_dot_v1_dot_notifications__pb2.SendNotificationRequest.SerializeToString,
+            crm_dot_notifications_dot_v1_dot_notifications__pb2.Notification.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SendBatch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.notifications.v1.NotificationsService/SendBatch',
+            crm_dot_notifications_dot_v1_dot_notifications__pb2.SendBatchRequest.SerializeToString,
+            crm_dot_notifications_dot_v1_dot_notifications__pb2.SendBatchResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
 
     @staticmethod
     def GetNotification(request,
@@ -131,6 +409,303 @@ class NotificationsService:
             '/crm.notifications.v1.NotificationsService/ListNotifications',
             crm_dot_notifications_dot_v1_dot_notifications__pb2.ListNotificationsRequest.SerializeToString,
             crm_dot_notifications_dot_v1_dot_notifications__pb2.ListNotificationsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RetryNotification(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.notifications.v1.NotificationsService/RetryNotification',
+            crm_dot_notifications_dot_v1_dot_notifications__pb2.RetryNotificationRequest.SerializeToString,
+            crm_dot_notifications_dot_v1_dot_notifications__pb2.Notification.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateTemplate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.notifications.v1.NotificationsService/CreateTemplate',
+            crm_dot_notifications_dot_v1_dot_notifications__pb2.CreateTemplateRequest.SerializeToString,
+            crm_dot_notifications_dot_v1_dot_notifications__pb2.Template.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetTemplate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.notifications.v1.NotificationsService/GetTemplate',
+            crm_dot_notifications_dot_v1_dot_notifications__pb2.GetTemplateRequest.SerializeToString,
+            crm_dot_notifications_dot_v1_dot_notifications__pb2.Template.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListTemplates(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.notifications.v1.NotificationsService/ListTemplates',
+            crm_dot_notifications_dot_v1_dot_notifications__pb2.ListTemplatesRequest.SerializeToString,
+            crm_dot_notifications_dot_v1_dot_notifications__pb2.ListTemplatesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PreviewTemplate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.notifications.v1.NotificationsService/PreviewTemplate',
+            crm_dot_notifications_dot_v1_dot_notifications__pb2.PreviewTemplateRequest.SerializeToString,
+            crm_dot_notifications_dot_v1_dot_notifications__pb2.RenderedMessage.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AddSuppression(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.notifications.v1.NotificationsService/AddSuppression',
+            crm_dot_notifications_dot_v1_dot_notifications__pb2.AddSuppressionRequest.SerializeToString,
+            crm_dot_notifications_dot_v1_dot_notifications__pb2.Suppression.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteSuppression(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.notifications.v1.NotificationsService/DeleteSuppression',
+            crm_dot_notifications_dot_v1_dot_notifications__pb2.DeleteSuppressionRequest.SerializeToString,
+            google_dot_protobuf_dot_empty__pb2.Empty.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListSuppressions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.notifications.v1.NotificationsService/ListSuppressions',
+            crm_dot_notifications_dot_v1_dot_notifications__pb2.ListSuppressionsRequest.SerializeToString,
+            crm_dot_notifications_dot_v1_dot_notifications__pb2.ListSuppressionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Unsubscribe(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.notifications.v1.NotificationsService/Unsubscribe',
+            crm_dot_notifications_dot_v1_dot_notifications__pb2.UnsubscribeRequest.SerializeToString,
+            crm_dot_notifications_dot_v1_dot_notifications__pb2.Suppression.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReportPhoneTaskOutcome(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.notifications.v1.NotificationsService/ReportPhoneTaskOutcome',
+            crm_dot_notifications_dot_v1_dot_notifications__pb2.ReportPhoneTaskOutcomeRequest.SerializeToString,
+            crm_dot_notifications_dot_v1_dot_notifications__pb2.Notification.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReportDelivery(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.notifications.v1.NotificationsService/ReportDelivery',
+            crm_dot_notifications_dot_v1_dot_notifications__pb2.ReportDeliveryRequest.SerializeToString,
+            crm_dot_notifications_dot_v1_dot_notifications__pb2.Notification.FromString,
             options,
             channel_credentials,
             insecure,

@@ -21,3 +21,13 @@ class NotificationSkipped:
 @dataclass(frozen=True)
 class NotificationFailed:
     notification: "Notification"
+
+
+@dataclass(frozen=True)
+class NotificationDelivered:
+    notification: "Notification"
+
+
+@dataclass(frozen=True)
+class PhoneTaskCompleted:
+    notification: "Notification"
