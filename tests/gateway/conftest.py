@@ -1,7 +1,7 @@
 """The gateway against real in-process gRPC servers whose servicers are small in-memory fakes.
 
 The servers are the chassis' own (`GrpcServer`), so tokens and roles are enforced
-downstream exactly as in production.
+downstream exactly as in production; the notifications server has the service's real access rules.
 """
 
 from __future__ import annotations
@@ -13,28 +13,34 @@ from dataclasses import dataclass, field
 
 import pytest
 from fastapi.testclient import TestClient
+from gateway_notifications_fake import FakeNotifications
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from crm.contacts.v1 import contacts_pb2, contacts_pb2_grpc
-from crm.notifications.v1 import notifications_pb2, notifications_pb2_grpc
+from crm.notifications.v1 import notifications_pb2_grpc
 from crm_chassis import auth, errors
 from crm_chassis.grpc_server import GrpcServer, Registration
 from crm_gateway.app import create_app
 from crm_gateway.config import GatewaySettings
+from crm_notifications.entrypoints.grpc_servicer import NotificationsServicer
 
 CONTACTS_ROLES = {
     "CreatePerson": ["sales"],
     "GetPerson": ["sales", "support"],
     "ListPersons": ["sales", "support"],
     "ListPersonHistory": ["sales"],
+    "SetPersonConsent": ["sales"],
 }
-NOTIFICATIONS_ROLES = {"GetNotification": ["sales", "support"], "ListNotifications": ["sales", "support"]}
+# The notifications service's own rules, so that the gateway meets the roles (and the PUBLIC Unsubscribe) of production.
+NOTIFICATIONS_ROLES = NotificationsServicer.ROLES
 
 
 def _now() -> Timestamp:
     stamp = Timestamp()
     stamp.GetCurrentTime()
     return stamp
+
+
 
 
 @pytest.fixture
@@ -94,26 +100,18 @@ class FakeContacts(contacts_pb2_grpc.ContactsServiceServicer):
         more = start + size < len(persons)
         return contacts_pb2.ListPersonsResponse(persons=page, next_page_token=str(start + size) if more else "")
 
-
-@dataclass
-class FakeNotifications(notifications_pb2_grpc.NotificationsServiceServicer):
-    notifications: list[notifications_pb2.Notification] = field(default_factory=list)
-    requests: list = field(default_factory=list)
-    # While set, ListNotifications waits for it (to outlast the gateway's deadline).
-    hold: threading.Event | None = None
-    rendezvous: threading.Barrier | None = None
-
-    def ListNotifications(self, request, context):
-        self.requests.append(request)
-        if self.rendezvous is not None:
-            self.rendezvous.wait()
-        if self.hold is not None:
-            self.hold.wait(5)
-        mine = [n for n in self.notifications if not request.person_id or n.person_id == request.person_id]
-        return notifications_pb2.ListNotificationsResponse(notifications=mine)
-
-    def GetNotification(self, request, context):
-        raise errors.NotFound(request.id)
+    def SetPersonConsent(self, request, context):
+        self._called(request)
+        if request.person_id not in self.persons:
+            raise errors.NotFound(f"person {request.person_id} not found")
+        if len(request.consent.source) > 200:
+            raise errors.InvalidArgument([errors.FieldViolation("consent.source", "must be at most 200 characters")])
+        person = self.persons[request.person_id]
+        kept = [c for c in person.consents if (c.channel, c.purpose) != (request.consent.channel, request.consent.purpose)]
+        del person.consents[:]
+        person.consents.extend([*kept, request.consent])
+        person.update_time.CopyFrom(_now())
+        return person
 
 
 @dataclass
@@ -201,3 +199,13 @@ def client(make_client):
 @pytest.fixture
 def sales(jwt_keys) -> dict[str, str]:
     return {"Authorization": f"Bearer {jwt_keys.token('sam', roles=('sales',))}"}
+
+
+def bearer(jwt_keys, user: str, *roles: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {jwt_keys.token(user, roles=roles)}"}
+
+
+@pytest.fixture
+def as_role(jwt_keys):
+    """`as_role("support")`: the Authorization header of a user with those roles."""
+    return lambda *roles, user="user": bearer(jwt_keys, user, *roles)

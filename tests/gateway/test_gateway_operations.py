@@ -11,14 +11,9 @@ import time
 from pathlib import Path
 
 import httpx
-import pytest
 from opentelemetry import trace
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from prometheus_client.parser import text_string_to_metric_families
 
-from crm_chassis import telemetry
 from crm_gateway import cli, config
 from crm_gateway.config import GatewaySettings
 
@@ -48,6 +43,32 @@ def test_openapi_documents_the_paths_and_the_bearer_scheme(client):
     assert "security" not in doc["paths"]["/healthz"]["get"] and "security" not in doc["paths"]["/readyz"]["get"]
     assert doc["components"]["schemas"]["EmailAddressIn"]["properties"]["kind"]["enum"] == ["work", "personal", "other"]
     assert client.get("/docs").status_code == 200
+
+
+def test_openapi_documents_the_profile_fields_and_the_consent_endpoint(client):
+    doc = client.get("/openapi.json").json()
+    schemas = doc["components"]["schemas"]
+
+    for name in ("PersonCreate", "Person"):
+        assert {"salutation", "preferred_language", "time_zone", "addresses"} <= set(schemas[name]["properties"]), name
+    assert set(schemas["Person"]["required"]) >= {"salutation", "preferred_language", "time_zone", "addresses"}
+    assert schemas["PostalAddressIn"]["properties"]["kind"]["enum"] == ["home", "work", "billing", "shipping", "other"]
+    assert set(schemas["PostalAddressIn"]["required"]) == {"kind", "country"}
+    assert schemas["PostalAddress"]["properties"]["kind"]["enum"] == ["unspecified", "home", "work", "billing", "shipping", "other"]
+
+    path = doc["paths"]["/v1/persons/{person_id}/consents/{channel}/{purpose}"]
+    assert set(path) == {"put"}
+    put = path["put"]
+    assert put["security"] == BEARER
+    assert put["requestBody"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ConsentUpdate"}
+    assert put["responses"]["200"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Person"}
+    for status in ("401", "403", "404", "422"):
+        assert put["responses"][status]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorResponse"}
+    parameters = {p["name"]: p["schema"] for p in put["parameters"]}
+    assert parameters["channel"]["enum"] == ["email", "sms", "phone", "letter", "fax"]
+    assert parameters["purpose"]["enum"] == ["marketing", "service"]
+    assert set(schemas["ConsentUpdate"]["properties"]) == {"granted", "source", "record_time"}
+    assert schemas["ConsentUpdate"]["required"] == ["granted"]
 
 
 def test_healthz_needs_no_token(client):
@@ -112,15 +133,6 @@ def test_metrics_count_requests_by_route_template_and_status(client, sales):
     )
 
 
-@pytest.fixture
-def spans():
-    provider = trace.get_tracer_provider()
-    if not isinstance(provider, TracerProvider):
-        provider = telemetry.setup_tracing("gateway-tests", "pytest")
-    exporter = InMemorySpanExporter()
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
-    yield exporter
-    exporter.shutdown()  # the processor stays registered; a shut exporter drops what it is given
 
 
 def test_one_trace_spans_the_gateway_and_contacts(downstream, jwt_keys, sales, spans):
@@ -200,3 +212,68 @@ def test_serve_answers_and_stops_cleanly_on_sigterm(jwt_keys, downstream, unused
                 process.wait()
     messages = [json.loads(line)["message"] for line in log.read_text().splitlines() if line.startswith("{")]
     assert messages[-1] == "stopped"
+
+
+NOTIFICATION_ROUTES = {
+    "/v1/notifications": {"get", "post"},
+    "/v1/notifications/{notification_id}": {"get"},
+    "/v1/notifications/{notification_id}:retry": {"post"},
+    "/v1/batches/{batch_id}/recipients": {"post"},
+    "/v1/templates": {"get", "post"},
+    "/v1/templates/{name}/{language}": {"get"},
+    "/v1/templates/{name}/{language}:preview": {"post"},
+    "/v1/suppressions": {"get", "post"},
+    "/v1/suppressions/{channel}/{address}": {"delete"},
+    "/v1/phone-tasks/{task_id}/outcome": {"post"},
+}
+
+
+def test_openapi_documents_the_notifications_routes_with_bearer_security_but_unsubscribe_without(client):
+    doc = client.get("/openapi.json").json()
+    paths, schemas = doc["paths"], doc["components"]["schemas"]
+
+    for path, methods in NOTIFICATION_ROUTES.items():
+        assert set(paths[path]) == methods, path
+        for method in methods:
+            operation = paths[path][method]
+            assert operation["security"] == BEARER, (method, path)
+            for status in ("401", "403", "422"):
+                assert operation["responses"][status]["content"]["application/json"]["schema"] == {
+                    "$ref": "#/components/schemas/ErrorResponse"
+                }
+    send = paths["/v1/notifications"]["post"]
+    assert {"200", "201"} <= set(send["responses"])
+    assert any(p["name"] == "Idempotency-Key" and p["in"] == "header" for p in send["parameters"])
+    assert (
+        "201" in paths["/v1/templates"]["post"]["responses"]
+        and "204" in paths["/v1/suppressions/{channel}/{address}"]["delete"]["responses"]
+    )
+    assert {p["name"] for p in paths["/v1/notifications"]["get"]["parameters"]} == {
+        "person_id",
+        "campaign_id",
+        "batch_id",
+        "idempotency_key",
+        "status",
+        "page_size",
+        "page_token",
+    }
+
+    unsubscribe = paths["/v1/unsubscribe"]
+    assert set(unsubscribe) == {"get", "post"}
+    assert "security" not in unsubscribe["get"] and "security" not in unsubscribe["post"]
+    assert "text/html" in unsubscribe["get"]["responses"]["200"]["content"]
+    assert set(unsubscribe["post"]["requestBody"]["content"]) == {"multipart/form-data", "application/x-www-form-urlencoded"}
+
+    assert schemas["NotificationCreate"]["properties"]["channel"]["enum"] == ["email", "sms", "phone", "letter", "fax"]
+    assert schemas["Notification"]["properties"]["status"]["enum"] == [
+        "unspecified",
+        "queued",
+        "sending",
+        "sent",
+        "delivered",
+        "failed",
+        "skipped",
+    ]
+    assert schemas["PhoneOutcomeReport"]["properties"]["outcome"]["enum"] == ["reached", "no_answer", "call_back", "refused", "interested"]
+    assert schemas["BatchRecipients"]["properties"]["recipients"]["maxItems"] == 1000
+    assert schemas["NotificationCreate"]["examples"] and schemas["BatchRecipients"]["examples"]

@@ -9,9 +9,8 @@ from contextlib import asynccontextmanager
 from typing import Annotated
 
 import grpc
-from fastapi import Depends, FastAPI, Query, Request, Response
+from fastapi import FastAPI, Query, Request, Response
 from fastapi.responses import JSONResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from opentelemetry.instrumentation.utils import suppress_instrumentation
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
@@ -19,11 +18,11 @@ from starlette.concurrency import run_in_threadpool
 
 from crm.contacts.v1 import contacts_pb2, contacts_pb2_grpc
 from crm.notifications.v1 import notifications_pb2, notifications_pb2_grpc
-from crm_chassis.auth import Principal, TokenVerifier
-from crm_chassis.errors import Unauthenticated
+from crm_chassis.auth import TokenVerifier
 from crm_chassis.paging import MAX_PAGE_SIZE
-from crm_gateway import clients, errors, mappers, schemas
+from crm_gateway import clients, errors, mappers, notifications_api, schemas
 from crm_gateway.config import GatewaySettings
+from crm_gateway.edge import API_ERRORS, ERRORS, Caller
 from crm_gateway.errors import ApiError
 
 log = logging.getLogger(__name__)
@@ -37,16 +36,6 @@ LATENCY = Histogram(
 )
 # Kubernetes gives a probe one second by default; both checks run at once within it.
 READINESS_DEADLINE = 0.8
-
-_ERRORS = {"model": schemas.ErrorResponse}
-_API_ERRORS = {
-    401: {**_ERRORS, "description": "Missing, expired or invalid bearer token"},
-    403: {**_ERRORS, "description": "The token's roles do not allow this"},
-    422: {**_ERRORS, "description": "Invalid request; every bad field is listed"},
-    502: {**_ERRORS, "description": "A downstream service failed"},
-    503: {**_ERRORS, "description": "A downstream service is unavailable"},
-    504: {**_ERRORS, "description": "A downstream service did not answer in time"},
-}
 
 
 class _Metrics:
@@ -76,21 +65,6 @@ class _Metrics:
             LATENCY.labels(scope["method"], route).observe(time.perf_counter() - started)
 
 
-_bearer = HTTPBearer(scheme_name="bearerAuth", bearerFormat="JWT", description="A JWT issued by `crm token`.", auto_error=False)
-
-
-async def _authenticate(request: Request, _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
-    # The verifier reads the header itself; `_bearer` is there to declare the scheme in OpenAPI.
-    verifier: TokenVerifier = request.app.state.verifier
-    try:
-        return verifier.verify_authorization(request.headers.get("authorization"))
-    except Unauthenticated as exc:
-        raise ApiError.unauthenticated(exc.message) from None
-
-
-Caller = Annotated[Principal, Depends(_authenticate)]
-
-
 def _health(channel: grpc.Channel, service: str, timeout: float) -> str:
     # Probes run every few seconds; a root span for each would drown the real traces.
     with suppress_instrumentation():
@@ -117,7 +91,8 @@ def create_app(settings: GatewaySettings, verifier: TokenVerifier) -> FastAPI:
     app = FastAPI(
         title="CRM API",
         version="1.0.0",
-        description="The REST/JSON edge of the CRM suite. Every `/v1` call needs a bearer token (JWT).",
+        description="The REST/JSON edge of the CRM suite. Every `/v1` call needs a bearer token (JWT), except `/v1/unsubscribe`, "
+        "whose signed link token is the credential of a person without an account.",
         lifespan=lifespan,
     )
     errors.install(app)
@@ -131,7 +106,7 @@ def create_app(settings: GatewaySettings, verifier: TokenVerifier) -> FastAPI:
         name="create_person",
         summary="Create a person",
         tags=["persons"],
-        responses={**_API_ERRORS, 409: {**_ERRORS, "description": "Conflicts with an existing record"}},
+        responses={**API_ERRORS, 409: {**ERRORS, "description": "Conflicts with an existing record"}},
     )
     async def create_person(body: schemas.PersonCreate, caller: Caller, request: Request, response: Response) -> schemas.Person:
         created = await clients.call(
@@ -152,7 +127,7 @@ def create_app(settings: GatewaySettings, verifier: TokenVerifier) -> FastAPI:
         description="Notifications are fetched alongside; when that fails the person is still returned, "
         'with `notifications: null` and `partial: ["notifications"]`.',
         tags=["persons"],
-        responses={**_API_ERRORS, 404: {**_ERRORS, "description": "No such person"}},
+        responses={**API_ERRORS, 404: {**ERRORS, "description": "No such person"}},
     )
     async def get_person(person_id: str, caller: Caller) -> schemas.PersonView:
         person, listed = await asyncio.gather(
@@ -181,7 +156,30 @@ def create_app(settings: GatewaySettings, verifier: TokenVerifier) -> FastAPI:
             notifications=[mappers.notification_from_proto(n) for n in listed.notifications],
         )
 
-    @app.get("/v1/persons", name="list_persons", summary="List persons in creation order", tags=["persons"], responses=_API_ERRORS)
+    @app.put(
+        "/v1/persons/{person_id}/consents/{channel}/{purpose}",
+        name="set_person_consent",
+        summary="Grant or withdraw one consent of a person",
+        description="Records the answer for one channel and purpose. Giving the answer already on record changes nothing "
+        "(the original source and time are kept); a change is published as `ConsentChanged`.",
+        tags=["persons"],
+        responses={**API_ERRORS, 404: {**ERRORS, "description": "No such person"}},
+    )
+    async def set_person_consent(
+        person_id: str, channel: schemas.Channel, purpose: schemas.Purpose, body: schemas.ConsentUpdate, caller: Caller
+    ) -> schemas.Person:
+        person = await clients.call(
+            contacts.SetPersonConsent,
+            mappers.consent_to_proto(person_id, channel, purpose, body),
+            token=caller.token,
+            timeout=timeout,
+            service="contacts",
+            # The body and path stand for SetPersonConsentRequest.consent: `consent.source` is `source` here.
+            body_field="consent",
+        )
+        return mappers.person_from_proto(person)
+
+    @app.get("/v1/persons", name="list_persons", summary="List persons in creation order", tags=["persons"], responses=API_ERRORS)
     async def list_persons(
         caller: Caller,
         page_size: Annotated[int, Query(ge=0, le=MAX_PAGE_SIZE, description="Persons per page; 0 for the default (50).")] = 0,
@@ -196,6 +194,8 @@ def create_app(settings: GatewaySettings, verifier: TokenVerifier) -> FastAPI:
         )
         return schemas.PersonList(persons=[mappers.person_from_proto(p) for p in listed.persons], next_page_token=listed.next_page_token)
 
+    app.include_router(notifications_api.routes(notifications, timeout))
+
     @app.get("/healthz", summary="Liveness: the process answers", tags=["operations"])
     async def healthz() -> schemas.Health:
         return schemas.Health(status="ok")
@@ -205,7 +205,7 @@ def create_app(settings: GatewaySettings, verifier: TokenVerifier) -> FastAPI:
         summary="Readiness: both downstream services report SERVING",
         response_model=schemas.Readiness,
         tags=["operations"],
-        responses={503: {**_ERRORS, "description": "A downstream service is not serving; `checks` says which"}},
+        responses={503: {**ERRORS, "description": "A downstream service is not serving; `checks` says which"}},
     )
     async def readyz():
         deadline = min(READINESS_DEADLINE, timeout)

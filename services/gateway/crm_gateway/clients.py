@@ -29,22 +29,30 @@ def open_channel(address: str) -> grpc.Channel:
     return grpc_client.channel(address)
 
 
-async def call(rpc: grpc.UnaryUnaryMultiCallable, request: Message, *, token: str, timeout: float, service: str) -> Message:
-    """Calls one unary RPC of `service` on a worker thread (the copied context carries the trace)."""
+async def call(
+    rpc: grpc.UnaryUnaryMultiCallable, request: Message, *, token: str | None, timeout: float, service: str, body_field: str = "person"
+) -> Message:
+    """Calls one unary RPC of `service` on a worker thread (the copied context carries the trace).
+
+    `token` is the caller's, passed on; None only for the RPCs the service declares public (no bearer token).
+    `body_field` is the request field the REST body stands for: bad-field paths under it lose its name;
+    "" when the body stands for the whole request.
+    """
+    metadata = grpc_client.call_metadata(token) if token is not None else ()
     try:
-        return await run_in_threadpool(rpc, request, timeout=timeout, metadata=grpc_client.call_metadata(token))
+        return await run_in_threadpool(rpc, request, timeout=timeout, metadata=metadata)
     except grpc.RpcError as err:
-        raise _api_error(err, service, timeout) from None
+        raise _api_error(err, service, timeout, body_field) from None
 
 
-def _api_error(err: grpc.RpcError, service: str, timeout: float) -> ApiError:
+def _api_error(err: grpc.RpcError, service: str, timeout: float, body_field: str = "person") -> ApiError:
     code = err.code()
     if code in _PASSED_ON:
         return ApiError(_PASSED_ON[code], code.name, err.details() or code.name.lower())
     if code == grpc.StatusCode.UNAUTHENTICATED:
         return ApiError(401, code.name, err.details() or "unauthenticated", headers=UNAUTHENTICATED_HEADERS)
     if code == grpc.StatusCode.INVALID_ARGUMENT:
-        violations = _field_violations(err)
+        violations = _field_violations(err, body_field)
         summary = "; ".join(f"{v.field}: {v.description}" for v in violations)
         return ApiError(422, code.name, f"invalid request: {summary}" if violations else err.details() or "invalid request", violations)
     log.warning("%s answered %s: %s", service, code.name, err.details())
@@ -55,7 +63,7 @@ def _api_error(err: grpc.RpcError, service: str, timeout: float) -> ApiError:
     return ApiError(502, "INTERNAL", f"{service} failed ({code.name})")
 
 
-def _field_violations(err: grpc.RpcError) -> list[FieldViolation]:
+def _field_violations(err: grpc.RpcError, body_field: str) -> list[FieldViolation]:
     try:
         status = rpc_status.from_call(err)
     except ValueError:  # details that contradict the call's own code and message
@@ -67,7 +75,7 @@ def _field_violations(err: grpc.RpcError) -> list[FieldViolation]:
             detail.Unpack(bad_request)
             violations.extend(
                 # Requests wrap the resource (CreatePersonRequest.person); the REST body is the resource itself.
-                FieldViolation(field=v.field.removeprefix("person."), description=v.description)
+                FieldViolation(field=v.field.removeprefix(f"{body_field}.") if body_field else v.field, description=v.description)
                 for v in bad_request.field_violations
             )
     return violations

@@ -61,6 +61,33 @@ def person_to_proto(body: schemas.PersonCreate) -> contacts_pb2.Person:
         ],
         team=body.team,
         territory=body.territory,
+        salutation=body.salutation,
+        preferred_language=body.preferred_language,
+        time_zone=body.time_zone,
+        addresses=[
+            contacts_pb2.PostalAddress(
+                kind=_enum_value(contacts_pb2.AddressKind, "ADDRESS_KIND", a.kind),
+                lines=a.lines,
+                postal_code=a.postal_code,
+                city=a.city,
+                region=a.region,
+                country=a.country,
+            )
+            for a in body.addresses
+        ],
+    )
+
+
+def consent_to_proto(person_id: str, channel: str, purpose: str, body: schemas.ConsentUpdate) -> contacts_pb2.SetPersonConsentRequest:
+    return contacts_pb2.SetPersonConsentRequest(
+        person_id=person_id,
+        consent=contacts_pb2.Consent(
+            channel=_enum_value(contacts_pb2.Channel, "CHANNEL", channel),
+            purpose=_enum_value(contacts_pb2.Purpose, "PURPOSE", purpose),
+            granted=body.granted,
+            source=body.source,
+            record_time=_timestamp(body.record_time),
+        ),
     )
 
 
@@ -88,22 +115,126 @@ def person_from_proto(person: contacts_pb2.Person) -> schemas.Person:
         territory=person.territory,
         create_time=_time(person, "create_time"),
         update_time=_time(person, "update_time"),
+        salutation=person.salutation,
+        preferred_language=person.preferred_language,
+        time_zone=person.time_zone,
+        addresses=[
+            schemas.PostalAddress(
+                kind=_enum_word(contacts_pb2.AddressKind, "ADDRESS_KIND", a.kind),
+                lines=list(a.lines),
+                postal_code=a.postal_code,
+                city=a.city,
+                region=a.region,
+                country=a.country,
+            )
+            for a in person.addresses
+        ],
     )
+
+
+def _recipient(body: schemas.RecipientIn) -> notifications_pb2.Recipient:
+    if body.person_id:
+        return notifications_pb2.Recipient(person_id=body.person_id)
+    return notifications_pb2.Recipient(address=body.address)
+
+
+def channel_value(word: str) -> int:
+    return _enum_value(notifications_pb2.Channel, "CHANNEL", word)
+
+
+def _purpose(word: str) -> int:
+    return _enum_value(notifications_pb2.Purpose, "PURPOSE", word)
+
+
+def send_notification_to_proto(body: schemas.NotificationCreate, idempotency_key: str) -> notifications_pb2.SendNotificationRequest:
+    return notifications_pb2.SendNotificationRequest(
+        recipient=_recipient(body.recipient),
+        channel=channel_value(body.channel),
+        purpose=_purpose(body.purpose),
+        template=body.template,
+        language=body.language,
+        variables=body.variables,
+        idempotency_key=idempotency_key,
+        send_time=_timestamp(body.send_time),
+        campaign_id=body.campaign_id,
+    )
+
+
+def send_batch_to_proto(batch_id: str, body: schemas.BatchRecipients) -> notifications_pb2.SendBatchRequest:
+    return notifications_pb2.SendBatchRequest(
+        batch_id=batch_id,
+        recipients=[notifications_pb2.BatchRecipient(recipient=_recipient(r.recipient), variables=r.variables) for r in body.recipients],
+        channel=channel_value(body.channel),
+        purpose=_purpose(body.purpose),
+        template=body.template,
+        language=body.language,
+        variables=body.variables,
+        campaign_id=body.campaign_id,
+        send_time=_timestamp(body.send_time),
+        rate_per_minute=body.rate_per_minute,
+    )
+
+
+def statuses_to_proto(words: list[str]) -> list[int]:
+    return [_enum_value(notifications_pb2.Status, "STATUS", w) for w in words]
+
+
+def template_to_proto(body: schemas.TemplateCreate) -> notifications_pb2.Template:
+    return notifications_pb2.Template(
+        name=body.name,
+        language=body.language,
+        channel=channel_value(body.channel),
+        subject=body.subject,
+        text_body=body.text_body,
+        html_body=body.html_body,
+    )
+
+
+def suppression_to_proto(body: schemas.SuppressionCreate) -> notifications_pb2.Suppression:
+    return notifications_pb2.Suppression(
+        channel=channel_value(body.channel), address=body.address, reason=body.reason, marketing_only=body.marketing_only
+    )
+
+
+def phone_outcome_to_proto(task_id: str, body: schemas.PhoneOutcomeReport) -> notifications_pb2.ReportPhoneTaskOutcomeRequest:
+    return notifications_pb2.ReportPhoneTaskOutcomeRequest(
+        task_id=task_id,
+        outcome=_enum_value(notifications_pb2.PhoneOutcome, "PHONE_OUTCOME", body.outcome),
+        call_back_time=_timestamp(body.call_back_time),
+        note=body.note,
+        agent=body.agent,
+    )
+
+
+def channel_word(value: int) -> str:
+    return _enum_word(notifications_pb2.Channel, "CHANNEL", value)
 
 
 def notification_from_proto(notification: notifications_pb2.Notification) -> schemas.Notification:
     status = notifications_pb2.Status
     return schemas.Notification(
         id=notification.id,
-        channel=_enum_word(notifications_pb2.Channel, "CHANNEL", notification.channel),
+        person_id=notification.person_id,
+        channel=channel_word(notification.channel),
+        purpose=_enum_word(notifications_pb2.Purpose, "PURPOSE", notification.purpose),
         recipient=notification.recipient,
         template=notification.template,
+        template_version=notification.template_version,
+        language=notification.language,
         subject=notification.subject,
         status=_enum_word(status, "STATUS", notification.status),
         reason=notification.reason,
         attempts=notification.attempts,
+        idempotency_key=notification.idempotency_key,
+        campaign_id=notification.campaign_id,
+        batch_id=notification.batch_id,
         create_time=_time(notification, "create_time"),
         send_time=_time(notification, "send_time"),
+        next_attempt_time=_time(notification, "next_attempt_time"),
+        provider_id=notification.provider_id,
+        segments=notification.segments,
+        phone_outcome=_enum_word(notifications_pb2.PhoneOutcome, "PHONE_OUTCOME", notification.phone_outcome),
+        call_back_time=_time(notification, "call_back_time"),
         history=[
             schemas.StatusChange(
                 status=_enum_word(status, "STATUS", change.status),
@@ -112,4 +243,38 @@ def notification_from_proto(notification: notifications_pb2.Notification) -> sch
             )
             for change in notification.history
         ],
+    )
+
+
+def template_from_proto(template: notifications_pb2.Template) -> schemas.Template:
+    return schemas.Template(
+        name=template.name,
+        language=template.language,
+        version=template.version,
+        channel=channel_word(template.channel),
+        subject=template.subject,
+        text_body=template.text_body,
+        html_body=template.html_body,
+        create_time=_time(template, "create_time"),
+        variables=list(template.variables),
+    )
+
+
+def rendered_from_proto(rendered: notifications_pb2.RenderedMessage) -> schemas.RenderedMessage:
+    return schemas.RenderedMessage(
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        template_version=rendered.template_version,
+        segments=rendered.segments,
+    )
+
+
+def suppression_from_proto(suppression: notifications_pb2.Suppression) -> schemas.Suppression:
+    return schemas.Suppression(
+        channel=channel_word(suppression.channel),
+        address=suppression.address,
+        reason=suppression.reason,
+        marketing_only=suppression.marketing_only,
+        create_time=_time(suppression, "create_time"),
     )
