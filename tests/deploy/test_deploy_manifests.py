@@ -6,7 +6,9 @@ deployment contract with the services' code (ports, env var names, Secret names)
 """
 from __future__ import annotations
 
+import dataclasses
 import re
+import zoneinfo
 from pathlib import Path
 
 import kubernetes_validate
@@ -55,14 +57,63 @@ BACKEND_ENV = {
     }
     for name in GRPC_PORTS
 }
-SMTP_ENV = {
+# Channel settings both notifications processes read from notifications-config.
+CHANNEL_ENV = {
     "CRM_NOTIFICATIONS_SMTP_HOST",
     "CRM_NOTIFICATIONS_SMTP_PORT",
     "CRM_NOTIFICATIONS_SMTP_TLS",
-    "CRM_NOTIFICATIONS_SMTP_USERNAME",
-    "CRM_NOTIFICATIONS_SMTP_PASSWORD",
     "CRM_NOTIFICATIONS_MAIL_FROM",
+    "CRM_NOTIFICATIONS_SMS_URL",
+    "CRM_NOTIFICATIONS_SMS_SENDER",
+    "CRM_NOTIFICATIONS_FAX_URL",
+    "CRM_NOTIFICATIONS_FAX_SENDER",
+    "CRM_NOTIFICATIONS_LETTER_SENDER",
+    "CRM_NOTIFICATIONS_PHONE_TASK_QUEUE",
+    "CRM_NOTIFICATIONS_QUIET_HOURS_SMS",
+    "CRM_NOTIFICATIONS_QUIET_HOURS_PHONE",
+    "CRM_NOTIFICATIONS_QUIET_HOURS_FAX",
+    "CRM_NOTIFICATIONS_DEFAULT_TIME_ZONE",
+    "CRM_NOTIFICATIONS_DEFAULT_LANGUAGE",
+    "CRM_NOTIFICATIONS_RATE_LIMITS",
+    "CRM_NOTIFICATIONS_SEND_CONCURRENCY",
+    "CRM_NOTIFICATIONS_UNSUBSCRIBE_URL",
+    "CRM_NOTIFICATIONS_UNSUBSCRIBE_SECRET_FILE",
 }
+# Sites set these per overlay; the base leaves them out (see the README's ConfigMaps table).
+SITE_SPECIFIC_ENV = {
+    "CRM_NOTIFICATIONS_SMTP_HOST",
+    "CRM_NOTIFICATIONS_MAIL_FROM",
+    "CRM_NOTIFICATIONS_SMS_URL",
+    "CRM_NOTIFICATIONS_SMS_SENDER",
+    "CRM_NOTIFICATIONS_FAX_URL",
+    "CRM_NOTIFICATIONS_FAX_SENDER",
+    "CRM_NOTIFICATIONS_UNSUBSCRIBE_URL",
+}
+# The base carries the services' own defaults for these (docs/notifications.md, README.md).
+CODE_DEFAULT_ENV = {
+    "CRM_NOTIFICATIONS_LETTER_SENDER",
+    "CRM_NOTIFICATIONS_PHONE_TASK_QUEUE",
+    "CRM_NOTIFICATIONS_QUIET_HOURS_SMS",
+    "CRM_NOTIFICATIONS_QUIET_HOURS_PHONE",
+    "CRM_NOTIFICATIONS_QUIET_HOURS_FAX",
+    "CRM_NOTIFICATIONS_DEFAULT_TIME_ZONE",
+    "CRM_NOTIFICATIONS_DEFAULT_LANGUAGE",
+    "CRM_NOTIFICATIONS_RATE_LIMITS",
+    "CRM_NOTIFICATIONS_SEND_CONCURRENCY",
+}
+# Credentials of the channels -> (Secret, key). Only the worker sends, so only it gets them,
+# and all are optional: a site without an SMS or fax provider, or with an open relay, omits them.
+SENDER_SECRETS = {
+    "CRM_NOTIFICATIONS_SMTP_USERNAME": ("crm-notifications-smtp", "username"),
+    "CRM_NOTIFICATIONS_SMTP_PASSWORD": ("crm-notifications-smtp", "password"),
+    "CRM_NOTIFICATIONS_SMS_API_KEY": ("crm-notifications-providers", "sms-api-key"),
+    "CRM_NOTIFICATIONS_FAX_API_KEY": ("crm-notifications-providers", "fax-api-key"),
+}
+SENDER = "notifications-worker"
+# The letter channel's print spool: env var, mount path and the claim mounted there.
+LETTER_SPOOL_ENV = "CRM_NOTIFICATIONS_LETTER_SPOOL_DIR"
+LETTER_SPOOL_DIR = "/var/spool/crm-letters"
+LETTER_CLAIM = "notifications-letters"
 GATEWAY_ENV = {
     "CRM_GATEWAY_HTTP_PORT",
     "CRM_GATEWAY_CONTACTS_ADDR",
@@ -75,8 +126,9 @@ GATEWAY_SECRETS = {("crm-jwt-public-key", "public.pem")}
 EXPECTED_ENV = {
     "contacts": SHARED_ENV | BACKEND_ENV["contacts"],
     "contacts-worker": SHARED_ENV | BACKEND_ENV["contacts"],
-    "notifications": SHARED_ENV | BACKEND_ENV["notifications"] | SMTP_ENV,
-    "notifications-worker": SHARED_ENV | BACKEND_ENV["notifications"] | SMTP_ENV,
+    "notifications": SHARED_ENV | BACKEND_ENV["notifications"] | CHANNEL_ENV,
+    "notifications-worker": SHARED_ENV | BACKEND_ENV["notifications"] | CHANNEL_ENV
+    | set(SENDER_SECRETS) | {LETTER_SPOOL_ENV},
     "gateway": SHARED_ENV | GATEWAY_ENV,
 }
 # Credentials must come from Secrets, never from a ConfigMap or a literal.
@@ -84,12 +136,15 @@ SECRET_ENV = {
     "CRM_AMQP_URL",
     "CRM_CONTACTS_DATABASE_URL",
     "CRM_NOTIFICATIONS_DATABASE_URL",
-    "CRM_NOTIFICATIONS_SMTP_USERNAME",
-    "CRM_NOTIFICATIONS_SMTP_PASSWORD",
+    *SENDER_SECRETS,
 }
 # *_FILE env var -> (path, Secret, key) that must be mounted there.
 KEY_FILES = {
     "CRM_JWT_PUBLIC_KEY_FILE": ("/etc/crm/jwt/public.pem", "crm-jwt-public-key", "public.pem"),
+    # The worker signs unsubscribe links with it, the gRPC server verifies them.
+    "CRM_NOTIFICATIONS_UNSUBSCRIBE_SECRET_FILE": (
+        "/etc/crm/unsubscribe/secret", "crm-notifications-unsubscribe", "secret"
+    ),
 }
 TRACING_ENV = "OTEL_EXPORTER_OTLP_ENDPOINT"
 
@@ -162,7 +217,10 @@ def effective_env(container: dict, configmaps: dict[str, dict]) -> dict[str, tup
 
 
 def references(objects: list[dict]) -> set[tuple[str, str, str | None]]:
-    """Every (kind, name, key) a pod template refers to; key is None for whole-object refs."""
+    """Every (kind, name, key) a pod template refers to; key is None for whole-object refs.
+
+    Kinds are Secret, ConfigMap and PersistentVolumeClaim.
+    """
     refs: set[tuple[str, str, str | None]] = set()
     for deployment in by_kind(objects, "Deployment").values():
         spec = pod_spec(deployment)
@@ -177,6 +235,8 @@ def references(objects: list[dict]) -> set[tuple[str, str, str | None]]:
                     if field in source:
                         refs.add((kind, source[field]["name"], None))
         for volume in spec.get("volumes", []):
+            if "persistentVolumeClaim" in volume:
+                refs.add(("PersistentVolumeClaim", volume["persistentVolumeClaim"]["claimName"], None))
             sources = [volume] + volume.get("projected", {}).get("sources", [])
             for source in sources:
                 for kind, field, name_field in (
@@ -290,6 +350,9 @@ def test_expected_objects_and_labels(objects):
     assert set(by_kind(objects, "Service")) == set(SERVICE_PORTS)
     assert set(by_kind(objects, "ServiceAccount")) == set(DEPLOYMENTS)
     assert {generated_name(n) for n in by_kind(objects, "ConfigMap")} == CONFIGMAPS
+    assert set(by_kind(objects, "PersistentVolumeClaim")) == {LETTER_CLAIM}
+    for claim in by_kind(objects, "PersistentVolumeClaim").values():
+        assert claim["metadata"]["labels"].get("app.kubernetes.io/part-of") == "crm"
 
     for name, (app, component, image) in DEPLOYMENTS.items():
         deployment = deployments[name]
@@ -435,6 +498,9 @@ def test_referenced_secrets_and_configmaps_exist_or_are_documented(objects, targ
     configmaps = by_kind(objects, "ConfigMap")
     documented = operator_provided()
     for kind, name, key in sorted(references(objects), key=str):
+        if kind == "PersistentVolumeClaim":
+            assert (kind, name) in rendered, f"{target}: claim {name} is mounted but not rendered"
+            continue
         if (kind, name) in rendered:
             if kind == "ConfigMap" and key is not None:
                 assert key in configmaps[name].get("data", {}), f"ConfigMap {name} has no key {key}"
@@ -565,6 +631,13 @@ def test_containers_get_the_contract_environment(render, overlay):
             assert values[f"CRM_{service}_WORKER_METRICS_PORT"] == str(METRICS_PORTS[worker])
         if name.startswith("notifications"):
             assert values["CRM_NOTIFICATIONS_SMTP_TLS"] in ("none", "starttls", "ssl")
+            unsubscribe = values["CRM_NOTIFICATIONS_UNSUBSCRIBE_URL"]
+            assert re.fullmatch(r"https?://[^/\s]+/v1/unsubscribe", unsubscribe), (
+                f"{overlay} {name}: CRM_NOTIFICATIONS_UNSUBSCRIBE_URL={unsubscribe!r} must be the "
+                "gateway's public /v1/unsubscribe"
+            )
+            if overlay == "overlays/production":
+                assert unsubscribe.startswith("https://"), f"{name}: unsubscribe links must use https"
         if name == "gateway":
             assert values["CRM_GATEWAY_HTTP_PORT"] == str(GATEWAY_PORT)
             assert values["CRM_GATEWAY_CONTACTS_ADDR"] == f"contacts:{GRPC_PORTS['contacts']}"
@@ -724,3 +797,160 @@ def test_network_policies_only_in_production(objects, target):
             for peer in (outside, stranger, pods["gateway"]):
                 assert not allowed(pods[name], port, peer), f"{name}:{port} must only accept monitoring"
 
+
+
+# --- notifications channels --------------------------------------------------
+
+
+def raw_env(container: dict) -> dict[str, dict]:
+    return {var["name"]: var for var in container.get("env", [])}
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_only_the_worker_gets_sending_credentials(render, overlay):
+    """SMTP login and provider API keys reach the worker, from their Secrets, optionally."""
+    objects = render(overlay)
+    configmaps = by_kind(objects, "ConfigMap")
+    for name, deployment in by_kind(objects, "Deployment").items():
+        for container in all_containers(deployment):
+            where = f"{overlay} {name}/{container['name']}"
+            env = effective_env(container, configmaps)
+            if name != SENDER:
+                present = set(SENDER_SECRETS) & set(env)
+                assert not present, f"{where}: sends nothing, so must not get {sorted(present)}"
+                continue
+            for var, (secret, key) in SENDER_SECRETS.items():
+                assert env.get(var) == ("secret", secret, key), f"{where}: {var} from Secret {secret} key {key}"
+                ref = raw_env(container)[var]["valueFrom"]["secretKeyRef"]
+                assert ref.get("optional") is True, f"{where}: {var} must be optional (a site may lack it)"
+
+
+def test_worker_writes_only_tmp_and_the_letter_spool(objects, target):
+    """Read-only root everywhere; the worker's only writable paths are /tmp and the spool claim."""
+    configmaps = by_kind(objects, "ConfigMap")
+    for name, deployment in by_kind(objects, "Deployment").items():
+        spec = pod_spec(deployment)
+        volumes = {v["name"]: v for v in spec.get("volumes", [])}
+        for container in all_containers(deployment):
+            where = f"{target} {name}/{container['name']}"
+            writable = {
+                m["mountPath"]: volumes[m["name"]]
+                for m in container.get("volumeMounts", [])
+                if not m.get("readOnly")
+            }
+            expected = {"/tmp", LETTER_SPOOL_DIR} if name == SENDER else {"/tmp"}
+            assert set(writable) == expected, f"{where}: writable mounts {sorted(writable)}"
+            if name != SENDER:
+                continue
+            assert container["securityContext"]["readOnlyRootFilesystem"] is True, where
+            claim = writable[LETTER_SPOOL_DIR].get("persistentVolumeClaim", {})
+            assert claim.get("claimName") == LETTER_CLAIM, f"{where}: {LETTER_SPOOL_DIR} must be {LETTER_CLAIM}"
+            assert not claim.get("readOnly"), f"{where}: the spool claim must be writable"
+            env = effective_env(container, configmaps)
+            assert env.get(LETTER_SPOOL_ENV) == ("value", LETTER_SPOOL_DIR), f"{where}: {LETTER_SPOOL_ENV}"
+        # Only the worker spools letters; the gRPC server has no business with the claim.
+        mounted = {v["persistentVolumeClaim"]["claimName"] for v in volumes.values() if "persistentVolumeClaim" in v}
+        assert mounted == ({LETTER_CLAIM} if name == SENDER else set()), f"{target} {name}: claims {mounted}"
+
+
+def test_unsubscribe_secret_is_shared_by_the_server_and_the_worker(objects, target):
+    """The worker signs unsubscribe links, the server verifies them: both mount the same key."""
+    configmaps = by_kind(objects, "ConfigMap")
+    deployments = by_kind(objects, "Deployment")
+    path, secret, key = KEY_FILES["CRM_NOTIFICATIONS_UNSUBSCRIBE_SECRET_FILE"]
+    for name in ("notifications", "notifications-worker"):
+        container = main_container(deployments[name])
+        volumes = {v["name"]: v for v in pod_spec(deployments[name])["volumes"]}
+        env = effective_env(container, configmaps)
+        assert env.get("CRM_NOTIFICATIONS_UNSUBSCRIBE_SECRET_FILE") == ("value", path), f"{target} {name}"
+        assert (secret, key) in container_secrets(container, volumes), f"{target} {name}: mount {secret}"
+        for volume in volumes.values():
+            if volume.get("secret", {}).get("secretName") == secret:
+                # Required: without it marketing messages would silently lose their unsubscribe link.
+                assert not volume["secret"].get("optional"), f"{target} {name}: {secret} must not be optional"
+    for name in ("contacts", "contacts-worker", "gateway"):
+        spec = pod_spec(deployments[name])
+        volumes = {v["name"]: v for v in spec.get("volumes", [])}
+        for container in all_containers(deployments[name]):
+            assert (secret, key) not in container_secrets(container, volumes), f"{target} {name}: {secret}"
+
+
+def test_letter_claim_per_target(objects, target):
+    """ReadWriteMany in the base (a print service mounts it too); the class is each overlay's choice."""
+    claim = by_kind(objects, "PersistentVolumeClaim")[LETTER_CLAIM]
+    spec = claim["spec"]
+    assert spec["resources"]["requests"].get("storage"), f"{target}: the claim requests no storage"
+    if target == "base":
+        assert spec["accessModes"] == ["ReadWriteMany"], f"base: {spec['accessModes']}"
+        assert "storageClassName" not in spec, "base: the StorageClass is left to the overlays"
+    elif target == "overlays/dev":
+        # kind's and k3s's local-path provisioners only offer ReadWriteOnce; one node, so it is enough.
+        assert spec["accessModes"] == ["ReadWriteOnce"], f"dev: {spec['accessModes']}"
+        assert "storageClassName" not in spec, "dev uses the cluster's default StorageClass"
+    else:
+        assert spec["accessModes"] == ["ReadWriteMany"], f"{target}: {spec['accessModes']}"
+        assert spec.get("storageClassName"), f"{target}: choose a ReadWriteMany StorageClass"
+
+
+def _notifications_environ(container: dict, configmaps: dict[str, dict]) -> dict[str, str]:
+    """The container's environment as the process sees it, with placeholders for Secret values."""
+    environ = {}
+    for var, source in effective_env(container, configmaps).items():
+        environ[var] = source[1] if source[0] == "value" else f"placeholder-{var.lower()}"
+    return environ
+
+
+def test_base_carries_the_services_defaults(render):
+    """The documented defaults are in the base ConfigMap, exactly as the code would default them."""
+    from crm_notifications.config import NotificationsSettings
+
+    defaults = {f"CRM_NOTIFICATIONS_{f.name.upper()}": f.default for f in dataclasses.fields(NotificationsSettings)}
+    (configmap,) = [c for n, c in by_kind(render("base"), "ConfigMap").items() if generated_name(n) == "notifications-config"]
+    data = configmap["data"]
+    for var in CODE_DEFAULT_ENV:
+        assert var in data, f"base notifications-config lacks {var}"
+        assert data[var] == str(defaults[var]), f"base {var}={data[var]!r}, the code's default is {defaults[var]!r}"
+    present = SITE_SPECIFIC_ENV & set(data)
+    assert not present, f"base sets site-specific {sorted(present)}: leave them to the overlays"
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_notifications_settings_load_and_build_every_channel(render, overlay):
+    """What an overlay renders is accepted by the service: known names, valid values, all channels."""
+    # Imported here, not at the top: the other checks must still run while the services are edited.
+    from crm_chassis.settings import env_names, load
+    from crm_notifications.bootstrap import channels
+    from crm_notifications.config import NotificationsSettings
+
+    known = set()
+    for field in dataclasses.fields(NotificationsSettings):
+        known.update(env_names("notifications", field.name))
+    objects = render(overlay)
+    configmaps = by_kind(objects, "ConfigMap")
+    for name in ("notifications", "notifications-worker"):
+        container = main_container(by_kind(objects, "Deployment")[name])
+        environ = _notifications_environ(container, configmaps)
+        unknown = {v for v in environ if v.startswith("CRM_") and v not in known}
+        assert not unknown, f"{overlay} {name}: no setting reads {sorted(unknown)} (typo?)"
+        settings = load(NotificationsSettings, "notifications", environ)  # raises on a malformed value
+        zoneinfo.ZoneInfo(settings.default_time_zone)
+        assert str(settings.unsubscribe_secret_file) == KEY_FILES["CRM_NOTIFICATIONS_UNSUBSCRIBE_SECRET_FILE"][0]
+        if name == SENDER:
+            assert str(settings.letter_spool_dir) == LETTER_SPOOL_DIR
+            built = channels(settings)  # what the worker does at start: bad provider URLs raise here
+            assert set(built) == {"email", "sms", "fax", "letter", "phone"}, f"{overlay}: channels {sorted(built)}"
+            assert settings.sms_api_key and settings.fax_api_key, f"{overlay}: the API keys reach the worker"
+    if overlay == "overlays/production":
+        assert settings.rate_limits, "production throttles its channels (CRM_NOTIFICATIONS_RATE_LIMITS)"
+
+
+def test_readme_describes_the_letter_spool_and_the_call_center_queue(render):
+    """The operator learns what the print service mounts and which queue the call center reads."""
+    text = (REPO_ROOT / "deploy" / "README.md").read_text()
+    for needle in (LETTER_CLAIM, LETTER_SPOOL_DIR, "ReadWriteMany", "crm.phone-tasks", "crm.phone-task-outcomes"):
+        assert needle in text, f"deploy/README.md does not mention {needle}"
+    objects = render("overlays/production")
+    (configmap,) = [c for n, c in by_kind(objects, "ConfigMap").items() if generated_name(n) == "notifications-config"]
+    assert f"`{configmap['data']['CRM_NOTIFICATIONS_PHONE_TASK_QUEUE']}`" in text
+    claim = by_kind(objects, "PersistentVolumeClaim")[LETTER_CLAIM]
+    assert f"`{claim['spec']['storageClassName']}`" in text, "README: name the production StorageClass placeholder"
