@@ -102,12 +102,13 @@ def amqp_url():
     _rabbitmqctl("delete_vhost", vhost)
 
 
-@pytest.fixture
-def jwt_keys(tmp_path):
-    """A key pair on disk plus an issuer and a verifier using it."""
+@pytest.fixture(scope="session")
+def jwt_keys(tmp_path_factory):
+    """A key pair on disk plus an issuer and a verifier using it; one per run (RSA keys are slow to make)."""
     from crm_chassis.auth import TokenIssuer, TokenVerifier, generate_key_pair
 
-    private, public = tmp_path / "keys" / "private.pem", tmp_path / "keys" / "public.pem"
+    folder = tmp_path_factory.mktemp("keys")
+    private, public = folder / "private.pem", folder / "public.pem"
     generate_key_pair(private, public)
 
     class Keys:
@@ -129,3 +130,22 @@ def smtp_sink(tmp_path):
     sink = SmtpSink(tmp_path / "mail", port=free_port()).start()
     yield sink
     sink.stop()
+
+
+@pytest.fixture
+def spans():
+    """Every span this process finishes during the test, kept in memory."""
+    from opentelemetry import trace
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    from crm_chassis import telemetry
+
+    provider = trace.get_tracer_provider()
+    if not isinstance(provider, TracerProvider):
+        provider = telemetry.setup_tracing("crm-tests", "pytest")
+    exporter = InMemorySpanExporter()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    yield exporter
+    exporter.shutdown()  # the processor stays registered; a shut exporter drops what it is given

@@ -44,6 +44,9 @@ class Suite:
         self.parts = [
             Part("smtp-sink", [sys.executable, str(ROOT / "tools" / "smtp_sink.py"), "--port", port("CRM_SMTP_SINK_PORT", 1025), "--maildir", str(var / "mail")],
                  f"smtp://127.0.0.1:{port('CRM_SMTP_SINK_PORT', 1025)} (mail kept in {var / 'mail' / 'new'})"),
+            Part("fake-providers", [sys.executable, str(ROOT / "tools" / "fake_providers.py"), "--port", port("CRM_FAKE_PROVIDERS_PORT", 8025),
+                                    "--api-key", "local", "--spool", str(var / "providers")],
+                 f"http://127.0.0.1:{port('CRM_FAKE_PROVIDERS_PORT', 8025)} (SMS and fax provider; what it got is in {var / 'providers'})"),
             Part("contacts", [_script("crm-contacts"), "serve"], f"grpc://127.0.0.1:{port('CRM_CONTACTS_GRPC_PORT', 50051)}"),
             Part("contacts-worker", [_script("crm-contacts"), "worker"], "AMQP consumer"),
             Part("notifications", [_script("crm-notifications"), "serve"], f"grpc://127.0.0.1:{port('CRM_NOTIFICATIONS_GRPC_PORT', 50055)}"),
@@ -51,6 +54,12 @@ class Suite:
             Part("gateway", [_script("crm-gateway"), "serve"], f"http://127.0.0.1:{port('CRM_GATEWAY_HTTP_PORT', 8080)} (OpenAPI at /docs)"),
         ]
         self.env.setdefault("CRM_NOTIFICATIONS_SMTP_PORT", port("CRM_SMTP_SINK_PORT", 1025))
+        # SMS and fax go to the local fake provider unless a real one is configured.
+        providers = f"http://127.0.0.1:{port('CRM_FAKE_PROVIDERS_PORT', 8025)}"
+        for channel, sender in (("SMS", "CRM"), ("FAX", "+40211234567")):
+            self.env.setdefault(f"CRM_NOTIFICATIONS_{channel}_URL", providers)
+            self.env.setdefault(f"CRM_NOTIFICATIONS_{channel}_API_KEY", "local")
+            self.env.setdefault(f"CRM_NOTIFICATIONS_{channel}_SENDER", sender)
         self._stopping = threading.Event()
 
     def prepare(self) -> None:

@@ -11,6 +11,7 @@ import mailbox
 import time
 import uuid
 from email import message_from_bytes, policy
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -30,6 +31,9 @@ from tools.suite import Suite
 pytestmark = pytest.mark.e2e
 
 
+LOGS: list[str] = []  # the running suite's output, shown when a wait times out
+
+
 def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2, what: str = "condition"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -37,7 +41,8 @@ def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2, what: str 
         if result:
             return result
         time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+    problems = [line for line in LOGS if '"ERROR"' in line or '"WARNING"' in line][-20:]
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}; suite warnings and errors:\n" + "\n".join(problems))
 
 
 class Running:
@@ -62,7 +67,7 @@ class Running:
             return []
         box = mailbox.Maildir(folder, create=False)
         messages = [message_from_bytes(box.get_bytes(k), policy=policy.default) for k in box.keys()]
-        return [m for m in messages if m["To"] == address]
+        return [m for m in messages if parseaddr(m["To"])[1] == address]
 
     def grpc_channel(self, service: str) -> grpc.Channel:
         return grpc.insecure_channel(f"127.0.0.1:{self.env[f'CRM_{service.upper()}_GRPC_PORT']}")
@@ -99,7 +104,7 @@ def running(request, tmp_path_factory):
     collector = TraceCollector()
     created_dbs: list[str] = []
     urls = _backend_urls(backend, var, created_dbs)
-    ports = {name: str(free_port()) for name in ("CONTACTS_GRPC", "NOTIFICATIONS_GRPC", "GATEWAY_HTTP", "SMTP_SINK")}
+    ports = {name: str(free_port()) for name in ("CONTACTS_GRPC", "NOTIFICATIONS_GRPC", "GATEWAY_HTTP", "SMTP_SINK", "FAKE_PROVIDERS")}
     env = {
         "CRM_VAR_DIR": str(var),
         "CRM_SUITE_CWD": str(var),
@@ -115,10 +120,12 @@ def running(request, tmp_path_factory):
         "CRM_WORKER_METRICS_PORT": "0",
         "CRM_RELAY_POLL_INTERVAL": "0.2",
         "CRM_NOTIFICATIONS_DELIVERY_SWEEP_SECONDS": "1",
+        "CRM_NOTIFICATIONS_QUIET_HOURS_SMS": "",  # the tests run at any hour; quiet hours have their own tests
         "OTEL_EXPORTER_OTLP_ENDPOINT": collector.endpoint,
         "OTEL_BSP_SCHEDULE_DELAY": "200",
     }
-    log: list[str] = []
+    log = LOGS
+    log.clear()
     suite = Suite(env, echo=log.append)
     suite.prepare()
     suite.start()
@@ -307,6 +314,55 @@ def test_the_dossier_records_what_notifications_did(running):
         return [e.kind for e in entries] if len(entries) >= 2 else None
 
     assert wait_for(kinds, what="the dossier entry") == ["NotificationSent", "PersonCreated"]
+
+
+def sms_to(running: Running, number: str) -> list[dict]:
+    folder = running.var / "providers" / "sms"
+    found = [json.loads(p.read_text()) for p in folder.glob("*.json")] if folder.exists() else []
+    return [m for m in found if m.get("to") == number]
+
+
+def test_a_marketing_sms_follows_the_consent_kept_in_contacts(running):
+    """Contacts' consent reaches notifications as events and is obeyed at send time, through the gateway."""
+    number = f"+4072{uuid.uuid4().int % 10_000_000:07d}"
+    body = {
+        "given_name": "Ion", "family_name": "Ionescu", "phones": [{"number": number, "kind": "mobile"}],
+        "consents": [{"channel": "sms", "purpose": "marketing", "granted": True, "source": "shop"}],
+    }
+    person = running.http.post("/v1/persons", json=body, headers=running.auth()).json()
+    template = {"name": f"promo-{uuid.uuid4().hex[:6]}", "language": "en", "channel": "sms", "text_body": "{{ person.given_name }}, {{ offer }}"}
+    assert running.http.post("/v1/templates", json=template, headers=running.auth(roles="marketing")).status_code == 201
+
+    def send(key: str) -> dict:
+        request = {
+            "recipient": {"person_id": person["id"]}, "channel": "sms", "purpose": "marketing", "template": template["name"],
+            "variables": {"offer": "20% off today"}, "idempotency_key": key,
+        }
+        answer = running.http.post("/v1/notifications", json=request, headers=running.auth(roles="marketing"))
+        assert answer.status_code == 201, answer.text
+        return answer.json()
+
+    def settled(notification_id: str):
+        found = running.http.get(f"/v1/notifications/{notification_id}", headers=running.auth(roles="marketing")).json()
+        return found if found["status"] in ("sent", "skipped", "failed") else None
+
+    first = send(f"promo-1-{person['id']}")
+    assert wait_for(lambda: settled(first["id"]), what="the first SMS")["status"] == "sent"
+    assert [m["text"] for m in sms_to(running, number)] == ["Ion, 20% off today"]
+
+    withdrawn = running.http.put(
+        f"/v1/persons/{person['id']}/consents/sms/marketing", json={"granted": False, "source": "reply STOP"}, headers=running.auth()
+    )
+    assert withdrawn.status_code == 200, withdrawn.text
+
+    def skipped_after_withdrawal():
+        # The withdrawal travels contacts → outbox → RabbitMQ → notifications; until it lands a new request could still go.
+        attempt = send(f"promo-2-{person['id']}-{time.monotonic_ns()}")
+        outcome = wait_for(lambda: settled(attempt["id"]), what="the second SMS to settle")
+        return outcome if outcome["status"] == "skipped" else None
+
+    outcome = wait_for(skipped_after_withdrawal, timeout=30, interval=0.5, what="a send after the withdrawal to be skipped")
+    assert "refused" in outcome["reason"]
 
 
 def test_zz_every_process_stops_cleanly_on_sigterm(running):
