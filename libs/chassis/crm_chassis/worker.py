@@ -17,6 +17,7 @@ import signal
 import traceback
 from functools import partial, wraps
 
+from amqp.exceptions import PreconditionFailed
 from google.protobuf.message import Message
 from kombu import Connection, Producer, Queue
 from nameko.constants import AMQP_URI_CONFIG_KEY
@@ -206,6 +207,14 @@ class DeadLetteringConsumer(Consumer):
     def setup(self):
         with Connection(self.container.config[AMQP_URI_CONFIG_KEY]) as conn:
             Queue(dead_letter_queue_name(self.queue_name), durable=True, auto_delete=False)(conn.default_channel).declare()
+            try:
+                self.queue(conn.default_channel).declare()
+            except PreconditionFailed as exc:
+                # nameko would retry this forever; an operator needs to know at once.
+                raise RuntimeError(
+                    f"queue {self.queue_name} exists with other arguments than this version declares ({exc.reply_text}); "
+                    f"move its messages and delete it (rabbitmqctl delete_queue {self.queue_name}), then start again"
+                ) from None
         super().setup()
 
     def handle_undecodable(self, message, exc) -> None:
