@@ -1,6 +1,7 @@
 """Engines and sessions: SQLite by default, PostgreSQL by URL, both traced."""
 from __future__ import annotations
 
+from datetime import UTC
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -46,6 +47,28 @@ def create_engine(url: str, *, pool_size: int = 10) -> sa.Engine:
     else:
         engine = sa.create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size)
     return engine
+
+
+class UtcDateTime(sa.TypeDecorator):
+    """A timestamp stored in UTC and read back aware, on every backend.
+
+    SQLite keeps the wall-clock reading and drops the offset: without this a
+    time given at +03:00 would be read back three hours off, and naive.
+    Naive values are taken as UTC.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def session_factory(engine: sa.Engine) -> sessionmaker[Session]:

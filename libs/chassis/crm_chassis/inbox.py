@@ -4,6 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from crm_chassis.db import UtcDateTime
 from crm_chassis.envelope import utcnow
 
 
@@ -13,7 +14,7 @@ def inbox_table(metadata: sa.MetaData) -> sa.Table:
         metadata,
         sa.Column("consumer", sa.String(200), primary_key=True),
         sa.Column("event_id", sa.String(64), primary_key=True),
-        sa.Column("processed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("processed_at", UtcDateTime(), nullable=False),
     )
 
 

@@ -13,7 +13,7 @@ import threading
 import time
 import zlib
 from collections.abc import Iterable
-from datetime import UTC, timedelta
+from datetime import timedelta
 
 import pika
 import sqlalchemy as sa
@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from crm_chassis import db
 from crm_chassis.amqp import ConfirmedChannel
+from crm_chassis.db import UtcDateTime
 from crm_chassis.envelope import OutboundEvent, exchange_name, to_json, utcnow
 
 log = logging.getLogger(__name__)
@@ -60,11 +61,11 @@ def outbox_table(metadata: sa.MetaData) -> sa.Table:
         sa.Column("payload", sa.Text, nullable=False),
         sa.Column("traceparent", sa.String(100)),
         sa.Column("tracestate", sa.String(500)),
-        sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("occurred_at", UtcDateTime(), nullable=False),
         sa.Column("state", sa.String(20), nullable=False, default=PENDING),
         sa.Column("attempts", sa.Integer, nullable=False, default=0),
         sa.Column("last_error", sa.Text),
-        sa.Column("published_at", sa.DateTime(timezone=True)),
+        sa.Column("published_at", UtcDateTime()),
         sa.Index("ix_outbox_state_position", "state", "position"),
     )
 
@@ -84,7 +85,7 @@ def write(session: Session, table: sa.Table, events: Iterable[OutboundEvent]) ->
             "traceparent": carrier.get("traceparent"),
             "tracestate": carrier.get("tracestate"),
             # SQLite keeps the wall time and drops the offset, so store UTC everywhere.
-            "occurred_at": e.occurred_at.astimezone(UTC),
+            "occurred_at": e.occurred_at,
             "state": PENDING,
             "attempts": 0,
         }
@@ -178,8 +179,7 @@ class Relay:
 
     def _publish(self, channel, row) -> None:
         # SQLite hands the UTC time back without its zone.
-        occurred = row.occurred_at.replace(tzinfo=UTC) if row.occurred_at.tzinfo is None else row.occurred_at
-        occurred = occurred.astimezone(UTC)
+        occurred = row.occurred_at
         parent = propagate.extract({"traceparent": row.traceparent or "", "tracestate": row.tracestate or ""})
         with tracer.start_as_current_span(
             f"{self.exchange} publish",

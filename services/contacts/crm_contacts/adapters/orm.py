@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from crm_chassis.db import UtcDateTime
 from crm_chassis.inbox import inbox_table
 from crm_chassis.outbox import outbox_table
 
@@ -17,8 +18,8 @@ persons = sa.Table(
     sa.Column("owner", sa.String(200), nullable=False),
     sa.Column("team", sa.String(200), nullable=False, server_default=""),
     sa.Column("territory", sa.String(200), nullable=False, server_default=""),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
     sa.Column("salutation", sa.String(200), nullable=False, server_default=""),
     sa.Column("preferred_language", sa.String(35), nullable=False, server_default=""),
     sa.Column("time_zone", sa.String(64), nullable=False, server_default=""),
@@ -56,7 +57,7 @@ person_consents = sa.Table(
     sa.Column("purpose", sa.String(20), primary_key=True),
     sa.Column("granted", sa.Boolean, nullable=False),
     sa.Column("source", sa.String(200), nullable=False),
-    sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("recorded_at", UtcDateTime(), nullable=False),
 )
 
 person_addresses = sa.Table(
@@ -80,7 +81,7 @@ person_history = sa.Table(
     sa.Column("kind", sa.String(100), nullable=False),
     sa.Column("summary", sa.Text, nullable=False),
     sa.Column("source", sa.String(100), nullable=False),
-    sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("occurred_at", UtcDateTime(), nullable=False),
     sa.Index("ix_person_history_person_occurred", "person_id", "occurred_at", "id"),
 )
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -14,23 +14,13 @@ from crm_contacts.adapters import orm
 from crm_contacts.domain.model import Consent, EmailAddress, HistoryEntry, Person, PhoneNumber, PostalAddress
 
 
-def _utc(value: datetime) -> datetime:
-    """SQLite hands back naive datetimes; everything we store is UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def _stored(value: datetime) -> datetime:
-    """SQLite keeps the wall time and drops the offset, so convert to UTC before storing."""
-    return _utc(value).astimezone(UTC)
-
-
 class PersonRepository:
     def __init__(self, session: Session, seen: list):
         self.session = session
         self.seen = seen
 
     def add(self, person: Person) -> None:
-        self.session.execute(sa.insert(orm.persons).values(id=person.id, created_at=_stored(person.created_at), **self._row(person)))
+        self.session.execute(sa.insert(orm.persons).values(id=person.id, created_at=person.created_at, **self._row(person)))
         self._insert_parts(person)
         self.seen.append(person)
 
@@ -49,7 +39,7 @@ class PersonRepository:
             "owner": person.owner,
             "team": person.team,
             "territory": person.territory,
-            "updated_at": _stored(person.updated_at),
+            "updated_at": person.updated_at,
             "salutation": person.salutation,
             "preferred_language": person.preferred_language,
             "time_zone": person.time_zone,
@@ -81,7 +71,7 @@ class PersonRepository:
             self.session.execute(
                 sa.insert(orm.person_consents),
                 [
-                    {"person_id": person.id, "channel": c.channel, "purpose": c.purpose, "granted": c.granted, "source": c.source, "recorded_at": _stored(c.recorded_at)}
+                    {"person_id": person.id, "channel": c.channel, "purpose": c.purpose, "granted": c.granted, "source": c.source, "recorded_at": c.recorded_at}
                     for c in person.consents
                 ],
             )
@@ -118,7 +108,7 @@ class PersonRepository:
         for r in self.session.execute(sa.select(a).where(a.c.person_id.in_(ids)).order_by(a.c.position)):
             addresses[r.person_id].append(PostalAddress(r.kind, tuple(json.loads(r.lines)), r.postal_code, r.city, r.region, r.country))
         for c in self.session.execute(sa.select(orm.person_consents).where(orm.person_consents.c.person_id.in_(ids))):
-            consents[c.person_id].append(Consent(c.channel, c.purpose, c.granted, c.source, _utc(c.recorded_at)))
+            consents[c.person_id].append(Consent(c.channel, c.purpose, c.granted, c.source, c.recorded_at))
         persons = [
             Person(
                 id=r.id,
@@ -130,8 +120,8 @@ class PersonRepository:
                 owner=r.owner,
                 team=r.team,
                 territory=r.territory,
-                created_at=_utc(r.created_at),
-                updated_at=_utc(r.updated_at),
+                created_at=r.created_at,
+                updated_at=r.updated_at,
                 salutation=r.salutation,
                 preferred_language=r.preferred_language,
                 time_zone=r.time_zone,
@@ -150,7 +140,7 @@ class HistoryRepository:
     def add(self, entry: HistoryEntry) -> None:
         self.session.execute(
             sa.insert(orm.person_history).values(
-                id=entry.id, person_id=entry.person_id, kind=entry.kind, summary=entry.summary, source=entry.source, occurred_at=_stored(entry.occurred_at)
+                id=entry.id, person_id=entry.person_id, kind=entry.kind, summary=entry.summary, source=entry.source, occurred_at=entry.occurred_at
             )
         )
 
@@ -161,4 +151,4 @@ class HistoryRepository:
         if before is not None:
             query = query.where(sa.tuple_(h.c.occurred_at, h.c.id) < sa.tuple_(sa.literal(before[0]), sa.literal(before[1])))
         rows = self.session.execute(query.order_by(h.c.occurred_at.desc(), h.c.id.desc()).limit(limit)).all()
-        return [HistoryEntry(r.id, r.person_id, r.kind, r.summary, r.source, _utc(r.occurred_at)) for r in rows]
+        return [HistoryEntry(r.id, r.person_id, r.kind, r.summary, r.source, r.occurred_at) for r in rows]

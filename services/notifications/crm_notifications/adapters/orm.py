@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from crm_chassis.db import UtcDateTime
 from crm_chassis.inbox import inbox_table
 from crm_chassis.outbox import outbox_table
 
@@ -25,10 +26,10 @@ notifications = sa.Table(
     sa.Column("status", sa.String(20), nullable=False),
     sa.Column("reason", sa.Text, nullable=False),
     sa.Column("attempts", sa.Integer, nullable=False),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("sent_at", sa.DateTime(timezone=True)),
-    sa.Column("next_attempt_at", sa.DateTime(timezone=True)),
-    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("sent_at", UtcDateTime()),
+    sa.Column("next_attempt_at", UtcDateTime()),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
     sa.Column("purpose", sa.String(20), nullable=False, server_default="service"),
     sa.Column("language", sa.String(35), nullable=False, server_default=""),
     sa.Column("template_version", sa.Integer, nullable=False, server_default="0"),
@@ -38,7 +39,7 @@ notifications = sa.Table(
     sa.Column("provider_id", sa.String(500), nullable=False, server_default=""),
     sa.Column("segments", sa.Integer, nullable=False, server_default="0"),
     sa.Column("phone_outcome", sa.String(20), nullable=False, server_default=""),
-    sa.Column("call_back_at", sa.DateTime(timezone=True)),
+    sa.Column("call_back_at", UtcDateTime()),
     sa.Index("ix_notifications_person_created", "person_id", "created_at", "id"),
     sa.Index("ix_notifications_status_next_attempt", "status", "next_attempt_at"),
     sa.Index("ix_notifications_campaign", "campaign_id", "created_at"),
@@ -53,7 +54,7 @@ status_changes = sa.Table(
     sa.Column("position", sa.Integer, primary_key=True),
     sa.Column("status", sa.String(20), nullable=False),
     sa.Column("reason", sa.Text, nullable=False),
-    sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("changed_at", UtcDateTime(), nullable=False),
 )
 
 templates = sa.Table(
@@ -66,7 +67,7 @@ templates = sa.Table(
     sa.Column("subject", sa.Text, nullable=False),
     sa.Column("text_body", sa.Text, nullable=False),
     sa.Column("html_body", sa.Text, nullable=False),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
 )
 
 suppressions = sa.Table(
@@ -76,7 +77,7 @@ suppressions = sa.Table(
     sa.Column("address", sa.String(320), primary_key=True),
     sa.Column("reason", sa.String(50), nullable=False),
     sa.Column("marketing_only", sa.Boolean, nullable=False),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
 )
 
 # contacts' persons as far as sending needs them; JSON so the replica follows contacts' schema cheaply
@@ -85,7 +86,7 @@ recipients = sa.Table(
     metadata,
     sa.Column("person_id", sa.String(36), primary_key=True),
     sa.Column("data", sa.Text, nullable=False),
-    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
 )
 
 batches = sa.Table(
@@ -94,7 +95,7 @@ batches = sa.Table(
     sa.Column("batch_id", sa.String(100), primary_key=True),
     sa.Column("settings", sa.Text, nullable=False),
     sa.Column("total", sa.Integer, nullable=False),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
 )
 
 outbox = outbox_table(metadata)

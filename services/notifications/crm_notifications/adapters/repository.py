@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -18,11 +19,6 @@ from crm_notifications.domain.recipients import ConsentRecord, Recipient
 from crm_notifications.domain.templates import Template
 
 N = orm.notifications
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; everything we store is UTC."""
-    return value if value is None or value.tzinfo else value.replace(tzinfo=UTC)
 
 
 class NotificationRepository:
@@ -149,7 +145,7 @@ class NotificationRepository:
         for c in self.session.execute(
             sa.select(changes).where(changes.c.notification_id.in_([r.id for r in rows])).order_by(changes.c.notification_id, changes.c.position)
         ):
-            history[c.notification_id].append(StatusChange(c.status, c.reason, _utc(c.changed_at)))
+            history[c.notification_id].append(StatusChange(c.status, c.reason, c.changed_at))
         result = []
         for r in rows:
             n = Notification(
@@ -165,9 +161,9 @@ class NotificationRepository:
                 status=r.status,
                 reason=r.reason,
                 attempts=r.attempts,
-                created_at=_utc(r.created_at),
-                sent_at=_utc(r.sent_at),
-                next_attempt_at=_utc(r.next_attempt_at),
+                created_at=r.created_at,
+                sent_at=r.sent_at,
+                next_attempt_at=r.next_attempt_at,
                 history=history[r.id],
                 purpose=r.purpose,
                 language=r.language,
@@ -178,7 +174,7 @@ class NotificationRepository:
                 provider_id=r.provider_id,
                 segments=r.segments,
                 phone_outcome=r.phone_outcome,
-                call_back_at=_utc(r.call_back_at),
+                call_back_at=r.call_back_at,
             )
             self._stored_history[n.id] = len(n.history)
             result.append(n)
@@ -232,7 +228,7 @@ class TemplateRepository:
 
     @staticmethod
     def _template(r) -> Template:
-        return Template(r.name, r.language, r.version, r.channel, r.subject, r.text_body, r.html_body, _utc(r.created_at))
+        return Template(r.name, r.language, r.version, r.channel, r.subject, r.text_body, r.html_body, r.created_at)
 
 
 class SuppressionRepository:
@@ -242,7 +238,7 @@ class SuppressionRepository:
     def get(self, channel: str, address: str) -> Suppression | None:
         s = orm.suppressions
         row = self.session.execute(sa.select(s).where(s.c.channel == channel, s.c.address == address)).first()
-        return Suppression(row.address, row.channel, row.reason, row.marketing_only, _utc(row.created_at)) if row else None
+        return Suppression(row.address, row.channel, row.reason, row.marketing_only, row.created_at) if row else None
 
     def put(self, suppression: Suppression) -> None:
         """Adds or replaces: a later, wider suppression (bounce) overrides an unsubscribe."""
@@ -261,7 +257,7 @@ class SuppressionRepository:
         if after is not None:
             query = query.where(sa.tuple_(s.c.channel, s.c.address) > sa.tuple_(sa.literal(after[0]), sa.literal(after[1])))
         rows = self.session.execute(query.order_by(s.c.channel, s.c.address).limit(limit)).all()
-        return [Suppression(r.address, r.channel, r.reason, r.marketing_only, _utc(r.created_at)) for r in rows]
+        return [Suppression(r.address, r.channel, r.reason, r.marketing_only, r.created_at) for r in rows]
 
 
 class RecipientRepository:
@@ -272,6 +268,14 @@ class RecipientRepository:
         query = sa.select(orm.recipients.c.data).where(orm.recipients.c.person_id == person_id)
         data = self.session.execute(query.with_for_update() if for_update else query).scalar_one_or_none()
         return _recipient(json.loads(data)) if data else None
+
+    def get_many(self, person_ids: Iterable[str]) -> dict[str, Recipient]:
+        """One query for a chunk of people (a batch's recipients)."""
+        ids = list(set(filter(None, person_ids)))
+        if not ids:
+            return {}
+        rows = self.session.execute(sa.select(orm.recipients.c.data).where(orm.recipients.c.person_id.in_(ids))).scalars()
+        return {r.person_id: r for r in (_recipient(json.loads(data)) for data in rows)}
 
     def put(self, recipient: Recipient, now: datetime) -> None:
         r = orm.recipients

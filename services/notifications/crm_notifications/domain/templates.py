@@ -21,6 +21,12 @@ def _compiled(html: bool, source: str):
     return (_html if html else _text).from_string(source)
 
 
+@lru_cache(maxsize=512)
+def _undeclared(source: str) -> frozenset[str]:
+    """Parsed once per source: a batch checks the same template against every recipient's variables."""
+    return frozenset(meta.find_undeclared_variables(_text.parse(source)))
+
+
 class RenderError(ValueError):
     """A template could not be rendered with the data at hand (e.g. a missing variable)."""
 
@@ -69,10 +75,7 @@ class Template:
 
     def variables(self) -> list[str]:
         """The top-level names the template reads, e.g. ["person", "order_id"]."""
-        names: set[str] = set()
-        for source in (self.subject, self.text_body, self.html_body):
-            names |= meta.find_undeclared_variables(_text.parse(source))
-        return sorted(names)
+        return sorted(_undeclared(self.subject) | _undeclared(self.text_body) | _undeclared(self.html_body))
 
     def missing(self, context: dict) -> list[str]:
         """Variables the template reads that `context` lacks (person.* is checked at send time)."""

@@ -79,7 +79,7 @@ def send_notification(cmd: commands.SendNotification, uow: NotificationsUnitOfWo
         problems.raise_if_any()
         notification = Notification.queue(
             idempotency_key=cmd.idempotency_key, person_id=cmd.person_id, channel=channel, recipient=address, template=cmd.template,
-            audience=_audience(uow, cmd.person_id, viewer), purpose=purpose, language=cmd.language, variables=cmd.variables,
+            audience=_audience(uow.recipients.get(cmd.person_id) if cmd.person_id else None, viewer), purpose=purpose, language=cmd.language, variables=cmd.variables,
             campaign_id=cmd.campaign_id, send_at=cmd.send_at,
         )
         uow.notifications.add(notification)
@@ -122,6 +122,7 @@ def send_batch(cmd: commands.SendBatch, uow: NotificationsUnitOfWork, viewer: Vi
             if stored != settings:
                 raise FailedPrecondition(f"batch {cmd.batch_id} was started with other settings; use a new batch_id")
             start = max(datetime.fromisoformat(stored["send_at"]) if stored["send_at"] else now, now)
+        known = uow.recipients.get_many(r.person_id for r in cmd.recipients)
         keys = [f"batch:{cmd.batch_id}:{r.person_id or target}" for r, target in zip(cmd.recipients, targets, strict=True)]
         taken = uow.notifications.existing_keys(keys)
         fresh: list[Notification] = []
@@ -134,7 +135,7 @@ def send_batch(cmd: commands.SendBatch, uow: NotificationsUnitOfWork, viewer: Vi
             fresh.append(
                 Notification.queue(
                     idempotency_key=key, person_id=r.person_id, channel=channel, recipient=target, template=cmd.template,
-                    audience=_audience(uow, r.person_id, viewer), purpose=purpose, language=cmd.language,
+                    audience=_audience(known.get(r.person_id), viewer), purpose=purpose, language=cmd.language,
                     variables={**cmd.variables, **r.variables}, campaign_id=cmd.campaign_id, batch_id=cmd.batch_id, send_at=send_at,
                 )
             )
@@ -631,8 +632,8 @@ def _supplied(purpose: str, rules: Rules) -> dict[str, str]:
     return {"unsubscribe_url": ""} if purpose == "marketing" and rules.unsubscribe_url else {}
 
 
-def _audience(uow: NotificationsUnitOfWork, person_id: str, viewer: Viewer) -> Audience:
-    recipient = uow.recipients.get(person_id) if person_id else None
+def _audience(recipient: Recipient | None, viewer: Viewer) -> Audience:
+    """Who may see a request: the person's own audience once contacts told us of them, else the requester's."""
     if recipient is not None and recipient.known:
         return recipient.audience
     return Audience(viewer.subject, viewer.team, viewer.territory)
