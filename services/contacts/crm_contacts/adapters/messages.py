@@ -68,4 +68,5 @@ def outbound(event) -> OutboundEvent:
     if isinstance(event, events.ConsentChanged):
         # Occurred when the file changed (now, at commit); when the person answered is the consent's record_time.
         return OutboundEvent("person", event.person_id, events_pb2.ConsentChanged(person_id=event.person_id, consent=consent(event.consent)))
+    # one branch per area's events, in the areas' order: core, accounts, custom fields, search, duplicates, import
     raise TypeError(f"no message for domain event {type(event).__name__}")

@@ -85,5 +85,23 @@ person_history = sa.Table(
     sa.Index("ix_person_history_person_occurred", "person_id", "occurred_at", "id"),
 )
 
+# --- core: personal details, classification, owned products (migration 0003) ---
+# --- end core ---
+
+# --- accounts and relations (migration 0004) ---
+# --- end accounts and relations ---
+
+# --- custom fields (migration 0005) ---
+# --- end custom fields ---
+
+# --- search: saved searches (migration 0006) ---
+# --- end search ---
+
+# --- duplicates and merges (migration 0007) ---
+# --- end duplicates and merges ---
+
+# --- import and export (migration 0008) ---
+# --- end import and export ---
+
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)

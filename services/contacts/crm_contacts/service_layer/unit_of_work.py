@@ -18,3 +18,4 @@ class ContactsUnitOfWork(SqlAlchemyUnitOfWork):
     def _open(self, session: Session) -> None:
         self.persons = PersonRepository(session, self.seen)
         self.history = HistoryRepository(session)
+        # one line per area's repositories, e.g. self.accounts = AccountRepository(session, self.seen)
