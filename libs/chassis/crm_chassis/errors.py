@@ -18,9 +18,15 @@ class FieldViolation:
 class ServiceError(Exception):
     """Base of the errors that reach a caller with a meaningful status."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, details: tuple = (), *, reason: str = ""):
         super().__init__(message)
         self.message = message
+        # A stable, machine-readable cause (google.rpc.ErrorInfo.reason), for callers that must act on it
+        # without parsing the message, e.g. STALE_VERSION.
+        self.reason = reason
+        # Protobuf messages the gRPC status carries beside the message (google.rpc.Status details), e.g. the
+        # candidates of an ALREADY_EXISTS; kept as opaque objects so that this module stays plain Python.
+        self.details = tuple(details)
 
 
 class InvalidArgument(ServiceError):
@@ -30,6 +36,11 @@ class InvalidArgument(ServiceError):
         self.violations = tuple(violations)
         summary = "; ".join(f"{v.field}: {v.description}" for v in self.violations)
         super().__init__(f"invalid request: {summary}")
+
+
+# The record changed since the caller read it (its etag or version is not the current one): read it again.
+STALE_VERSION = "STALE_VERSION"
+ERROR_DOMAIN = "crm"  # google.rpc.ErrorInfo.domain of every reason above
 
 
 class NotFound(ServiceError):
@@ -50,6 +61,14 @@ class Unauthenticated(ServiceError):
 
 class PermissionDenied(ServiceError):
     pass
+
+
+class Aborted(ServiceError):
+    """A concurrent change got in the way (a deadlock, a serialization failure); the caller may simply retry."""
+
+
+class Unavailable(ServiceError):
+    """Something this service depends on (another service, a broker) cannot be reached now; retry later."""
 
 
 class Violations:

@@ -22,6 +22,7 @@ from concurrent import futures
 from dataclasses import dataclass
 
 import grpc
+import sqlalchemy as sa
 from google.protobuf import any_pb2
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
@@ -30,7 +31,7 @@ from grpc_status import rpc_status
 from opentelemetry.instrumentation.grpc import server_interceptor
 from prometheus_client import Counter, Histogram
 
-from crm_chassis import auth, errors
+from crm_chassis import auth, db, errors
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,8 @@ _CODES = {
     errors.FailedPrecondition: (grpc.StatusCode.FAILED_PRECONDITION, code_pb2.FAILED_PRECONDITION),
     errors.Unauthenticated: (grpc.StatusCode.UNAUTHENTICATED, code_pb2.UNAUTHENTICATED),
     errors.PermissionDenied: (grpc.StatusCode.PERMISSION_DENIED, code_pb2.PERMISSION_DENIED),
+    errors.Aborted: (grpc.StatusCode.ABORTED, code_pb2.ABORTED),
+    errors.Unavailable: (grpc.StatusCode.UNAVAILABLE, code_pb2.UNAVAILABLE),
 }
 
 
@@ -72,6 +75,14 @@ def to_status(exc: errors.ServiceError) -> grpc.Status:
         )
         packed = any_pb2.Any()
         packed.Pack(bad_request)
+        details.append(packed)
+    if exc.reason:
+        packed = any_pb2.Any()
+        packed.Pack(error_details_pb2.ErrorInfo(reason=exc.reason, domain=errors.ERROR_DOMAIN))
+        details.append(packed)
+    for detail in exc.details:
+        packed = any_pb2.Any()
+        packed.Pack(detail)
         details.append(packed)
     return rpc_status.to_status(status_pb2.Status(code=code, message=exc.message, details=details))
 
@@ -119,6 +130,13 @@ class _ServiceInterceptor(grpc.ServerInterceptor):
                 return behavior(request, context)
             except errors.ServiceError as exc:
                 status = to_status(exc)
+            except sa.exc.DBAPIError as exc:
+                if not db.is_concurrency_conflict(exc):
+                    log.exception("unexpected database error in %s", method)
+                    status = rpc_status.to_status(status_pb2.Status(code=code_pb2.INTERNAL, message="internal error"))
+                else:
+                    log.warning("concurrent change in %s: %s", method, exc.orig)
+                    status = to_status(errors.Aborted("the change collided with a concurrent one and was rolled back; retry it"))
             except Exception:
                 if context.code() not in (None, grpc.StatusCode.OK):
                     raise  # the servicer called context.abort() with a status of its own

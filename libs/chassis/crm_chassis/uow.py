@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crm_chassis import outbox
 from crm_chassis.envelope import OutboundEvent
+from crm_chassis.idempotency import IdempotencyKeys
 from crm_chassis.inbox import Inbox
 
 EventMapper = Callable[[Any], OutboundEvent]
@@ -29,10 +30,12 @@ class SqlAlchemyUnitOfWork:
         outbox_table: sa.Table,
         inbox_table: sa.Table,
         map_event: EventMapper,
+        idempotency_table: sa.Table | None = None,
     ):
         self._sessions = sessions
         self._outbox_table = outbox_table
         self._inbox = Inbox(inbox_table)
+        self._requests = IdempotencyKeys(idempotency_table) if idempotency_table is not None else None
         self._map_event = map_event
         self.session: Session | None = None
         self.seen: list[Any] = []
@@ -56,6 +59,19 @@ class SqlAlchemyUnitOfWork:
     def claim_event(self, consumer: str, event_id: str) -> bool:
         """False when `consumer` already handled this event; see Inbox.claim."""
         return self._inbox.claim(self.session, consumer, event_id)
+
+    def handled_request(self, caller: str, method: str, request_id: str) -> str | None:
+        """The id of the resource this caller's earlier `method` call with `request_id` made; None if there was none."""
+        return self._idempotency().find(self.session, caller, method, request_id)
+
+    def remember_request(self, caller: str, method: str, request_id: str, resource_id: str) -> None:
+        """Commits the request id with the resource it made (nothing for an empty request id); see IdempotencyKeys."""
+        self._idempotency().remember(self.session, caller, method, request_id, resource_id)
+
+    def _idempotency(self) -> IdempotencyKeys:
+        if self._requests is None:
+            raise RuntimeError("this unit of work was built without an idempotency_table")
+        return self._requests
 
     def record(self, *domain_events: Any) -> None:
         """Adds events that belong to no aggregate held in `seen`."""

@@ -8,6 +8,7 @@ from concurrent import futures
 
 import grpc
 import pytest
+import sqlalchemy as sa
 from google.rpc import code_pb2, error_details_pb2
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
@@ -24,6 +25,14 @@ ROLES = {m.name: ["sales"] for m in contacts_pb2.DESCRIPTOR.services_by_name["Co
     "GetPerson": ["sales", "support"],
     "ListPersons": ["manager"],
 }
+
+
+class _PgError(Exception):
+    """What psycopg2 raises: the SQLSTATE in `pgcode`."""
+
+    def __init__(self, message: str, pgcode: str):
+        super().__init__(message)
+        self.pgcode = pgcode
 
 
 class Servicer(contacts_pb2_grpc.ContactsServiceServicer):
@@ -46,6 +55,8 @@ class Servicer(contacts_pb2_grpc.ContactsServiceServicer):
             raise errors.NotFound("person missing not found")
         if request.id == "boom":
             raise RuntimeError("password=hunter2 at db.internal:5432")
+        if request.id == "deadlock":
+            raise sa.exc.OperationalError("UPDATE persons ...", {}, _PgError("deadlock detected", "40P01"))
         if request.id == "aborted":
             context.abort(grpc.StatusCode.FAILED_PRECONDITION, "the servicer said so")
         if request.id == "slow":
@@ -182,6 +193,12 @@ def test_unexpected_exception_is_internal_without_its_text(stub, jwt_keys, caplo
     assert "hunter2" not in (error.details() or "")
     assert all("hunter2" not in value.decode() if isinstance(value, bytes) else "hunter2" not in value for _, value in error.trailing_metadata())
     assert "hunter2" in caplog.text  # the operator sees it in the log
+
+
+def test_a_transaction_that_lost_to_a_concurrent_one_is_aborted_so_the_caller_retries(stub, jwt_keys):
+    error = _error(lambda: stub.GetPerson(contacts_pb2.GetPersonRequest(id="deadlock"), metadata=_as(jwt_keys, "sales"), timeout=5))
+    assert error.code() == grpc.StatusCode.ABORTED
+    assert "retry" in error.details()
 
 
 def test_status_set_by_the_servicer_itself_is_kept(stub, jwt_keys):

@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import json
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import jwt
 import pytest
@@ -57,6 +57,37 @@ def test_expired_token_is_refused(jwt_keys):
 def test_expiry_within_the_leeway_is_tolerated(jwt_keys):
     token = jwt_keys.issuer.issue("alice", ["sales"], ttl=timedelta(seconds=-5))
     assert jwt_keys.verifier.verify(token).subject == "alice"
+
+
+def test_a_token_verified_once_is_still_refused_once_it_expires(jwt_keys, monkeypatch):
+    token = _signed(jwt_keys, exp=int(time.time()) + 60)
+    assert jwt_keys.verifier.verify(token).subject == "alice"
+    verified = jwt_keys.verifier.verify(token)  # remembered: no second signature check ...
+    assert verified == jwt_keys.verifier.verify(token)
+    later = time.time() + 60 + 30  # ... but only until exp plus the 30 s leeway, by our clock and PyJWT's
+
+    class Later(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime.fromtimestamp(later, tz)
+
+    monkeypatch.setattr(time, "time", lambda: later)
+    monkeypatch.setattr(jwt.api_jwt, "datetime", Later)
+    with pytest.raises(Unauthenticated, match="expired"):
+        jwt_keys.verifier.verify(token)
+    with pytest.raises(Unauthenticated, match="expired"):
+        jwt_keys.verifier.verify(token)
+
+
+def test_a_refused_token_is_not_remembered_and_the_remembered_ones_are_bounded(jwt_keys, monkeypatch):
+    bad = _signed(jwt_keys, aud="another-app")
+    for _ in range(2):
+        with pytest.raises(Unauthenticated, match="invalid token"):
+            jwt_keys.verifier.verify(bad)
+    monkeypatch.setattr(auth, "VERIFIED_TOKENS_KEPT", 3)
+    tokens = [_signed(jwt_keys, sub=f"user{i}") for i in range(5)]
+    assert [jwt_keys.verifier.verify(t).subject for t in tokens] == [f"user{i}" for i in range(5)]
+    assert list(jwt_keys.verifier._verified) == tokens[2:]
 
 
 @pytest.mark.parametrize("issuer, audience", [("someone-else", "crm"), ("crm", "another-app")])
