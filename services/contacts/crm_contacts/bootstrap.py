@@ -28,4 +28,4 @@ class Contacts:
 def bootstrap(settings: ContactsSettings) -> Contacts:
     engine = db.create_engine(settings.database_url)
     sessions = db.session_factory(engine)
-    return Contacts(settings=settings, engine=engine, uow=lambda: ContactsUnitOfWork(sessions))
+    return Contacts(settings=settings, engine=engine, uow=lambda: ContactsUnitOfWork(sessions, duplicate_threshold=settings.duplicate_threshold))

@@ -14,6 +14,11 @@ class ContactsSettings(CommonSettings):
     worker_metrics_port: int = 9151
     # Region used to read phone numbers written without a +country prefix; empty: E.164 only.
     default_phone_region: str = ""
+    # duplicates: the lowest score (0..1) at which CreatePerson/UpdatePerson refuse a likely duplicate.
+    duplicate_threshold: float = 0.8
+    # import: rows per transaction; the largest file one import may have (all chunks together).
+    import_batch_size: int = 500
+    import_max_bytes: int = 256 * 1024 * 1024
 
 
 def settings() -> ContactsSettings:

@@ -3,7 +3,12 @@
 import grpc
 import warnings
 
+from crm.contacts.v1 import accounts_pb2 as crm_dot_contacts_dot_v1_dot_accounts__pb2
 from crm.contacts.v1 import contacts_pb2 as crm_dot_contacts_dot_v1_dot_contacts__pb2
+from crm.contacts.v1 import custom_fields_pb2 as crm_dot_contacts_dot_v1_dot_custom__fields__pb2
+from crm.contacts.v1 import duplicates_pb2 as crm_dot_contacts_dot_v1_dot_duplicates__pb2
+from crm.contacts.v1 import search_pb2 as crm_dot_contacts_dot_v1_dot_search__pb2
+from crm.contacts.v1 import transfer_pb2 as crm_dot_contacts_dot_v1_dot_transfer__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
 GRPC_VERSION = grpc.__version__
@@ -60,6 +65,291 @@ class ContactsServiceStub:
                 request_serializer=crm_dot_contacts_dot_v1_dot_contacts__pb2.SetPersonConsentRequest.SerializeToString,
                 response_deserializer=crm_dot_contacts_dot_v1_dot_contacts__pb2.Person.FromString,
                 _registered_method=True)
+        self.UpdatePerson = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/UpdatePerson',
+                request_serializer=crm_dot_contacts_dot_v1_dot_contacts__pb2.UpdatePersonRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_contacts__pb2.Person.FromString,
+                _registered_method=True)
+        self.ErasePerson = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/ErasePerson',
+                request_serializer=crm_dot_contacts_dot_v1_dot_contacts__pb2.ErasePersonRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_contacts__pb2.Person.FromString,
+                _registered_method=True)
+        self.AddOwnedProduct = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/AddOwnedProduct',
+                request_serializer=crm_dot_contacts_dot_v1_dot_contacts__pb2.AddOwnedProductRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_contacts__pb2.OwnedProduct.FromString,
+                _registered_method=True)
+        self.ListOwnedProducts = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/ListOwnedProducts',
+                request_serializer=crm_dot_contacts_dot_v1_dot_contacts__pb2.ListOwnedProductsRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_contacts__pb2.ListOwnedProductsResponse.FromString,
+                _registered_method=True)
+        self.UpdateOwnedProduct = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/UpdateOwnedProduct',
+                request_serializer=crm_dot_contacts_dot_v1_dot_contacts__pb2.UpdateOwnedProductRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_contacts__pb2.OwnedProduct.FromString,
+                _registered_method=True)
+        self.CreateAccount = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/CreateAccount',
+                request_serializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.CreateAccountRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.Account.FromString,
+                _registered_method=True)
+        self.GetAccount = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/GetAccount',
+                request_serializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.GetAccountRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.Account.FromString,
+                _registered_method=True)
+        self.ListAccounts = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/ListAccounts',
+                request_serializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.ListAccountsRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.ListAccountsResponse.FromString,
+                _registered_method=True)
+        self.UpdateAccount = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/UpdateAccount',
+                request_serializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.UpdateAccountRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.Account.FromString,
+                _registered_method=True)
+        self.ListAccountChildren = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/ListAccountChildren',
+                request_serializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.ListAccountChildrenRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.ListAccountChildrenResponse.FromString,
+                _registered_method=True)
+        self.ListAccountHistory = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/ListAccountHistory',
+                request_serializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.ListAccountHistoryRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.ListAccountHistoryResponse.FromString,
+                _registered_method=True)
+        self.LinkPersonToAccount = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/LinkPersonToAccount',
+                request_serializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.LinkPersonToAccountRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.PersonAccountLink.FromString,
+                _registered_method=True)
+        self.UpdatePersonAccountLink = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/UpdatePersonAccountLink',
+                request_serializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.UpdatePersonAccountLinkRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.PersonAccountLink.FromString,
+                _registered_method=True)
+        self.UnlinkPersonFromAccount = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/UnlinkPersonFromAccount',
+                request_serializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.UnlinkPersonFromAccountRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.UnlinkPersonFromAccountResponse.FromString,
+                _registered_method=True)
+        self.ListAccountPersons = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/ListAccountPersons',
+                request_serializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.ListAccountPersonsRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.ListPersonAccountLinksResponse.FromString,
+                _registered_method=True)
+        self.ListPersonAccounts = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/ListPersonAccounts',
+                request_serializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.ListPersonAccountsRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.ListPersonAccountLinksResponse.FromString,
+                _registered_method=True)
+        self.RelatePersons = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/RelatePersons',
+                request_serializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.RelatePersonsRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.PersonRelation.FromString,
+                _registered_method=True)
+        self.ListPersonRelations = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/ListPersonRelations',
+                request_serializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.ListPersonRelationsRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.ListPersonRelationsResponse.FromString,
+                _registered_method=True)
+        self.DeletePersonRelation = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/DeletePersonRelation',
+                request_serializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.DeletePersonRelationRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.DeletePersonRelationResponse.FromString,
+                _registered_method=True)
+        self.RelateAccounts = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/RelateAccounts',
+                request_serializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.RelateAccountsRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.AccountRelation.FromString,
+                _registered_method=True)
+        self.ListAccountRelations = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/ListAccountRelations',
+                request_serializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.ListAccountRelationsRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.ListAccountRelationsResponse.FromString,
+                _registered_method=True)
+        self.DeleteAccountRelation = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/DeleteAccountRelation',
+                request_serializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.DeleteAccountRelationRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.DeleteAccountRelationResponse.FromString,
+                _registered_method=True)
+        self.CreateCustomField = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/CreateCustomField',
+                request_serializer=crm_dot_contacts_dot_v1_dot_custom__fields__pb2.CreateCustomFieldRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_custom__fields__pb2.CustomField.FromString,
+                _registered_method=True)
+        self.GetCustomField = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/GetCustomField',
+                request_serializer=crm_dot_contacts_dot_v1_dot_custom__fields__pb2.GetCustomFieldRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_custom__fields__pb2.CustomField.FromString,
+                _registered_method=True)
+        self.ListCustomFields = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/ListCustomFields',
+                request_serializer=crm_dot_contacts_dot_v1_dot_custom__fields__pb2.ListCustomFieldsRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_custom__fields__pb2.ListCustomFieldsResponse.FromString,
+                _registered_method=True)
+        self.UpdateCustomField = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/UpdateCustomField',
+                request_serializer=crm_dot_contacts_dot_v1_dot_custom__fields__pb2.UpdateCustomFieldRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_custom__fields__pb2.CustomField.FromString,
+                _registered_method=True)
+        self.DeleteCustomField = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/DeleteCustomField',
+                request_serializer=crm_dot_contacts_dot_v1_dot_custom__fields__pb2.DeleteCustomFieldRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_custom__fields__pb2.CustomField.FromString,
+                _registered_method=True)
+        self.SearchPersons = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/SearchPersons',
+                request_serializer=crm_dot_contacts_dot_v1_dot_search__pb2.SearchPersonsRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_search__pb2.SearchResponse.FromString,
+                _registered_method=True)
+        self.SearchAccounts = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/SearchAccounts',
+                request_serializer=crm_dot_contacts_dot_v1_dot_search__pb2.SearchAccountsRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_search__pb2.SearchResponse.FromString,
+                _registered_method=True)
+        self.CreateSavedSearch = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/CreateSavedSearch',
+                request_serializer=crm_dot_contacts_dot_v1_dot_search__pb2.CreateSavedSearchRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_search__pb2.SavedSearch.FromString,
+                _registered_method=True)
+        self.GetSavedSearch = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/GetSavedSearch',
+                request_serializer=crm_dot_contacts_dot_v1_dot_search__pb2.GetSavedSearchRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_search__pb2.SavedSearch.FromString,
+                _registered_method=True)
+        self.ListSavedSearches = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/ListSavedSearches',
+                request_serializer=crm_dot_contacts_dot_v1_dot_search__pb2.ListSavedSearchesRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_search__pb2.ListSavedSearchesResponse.FromString,
+                _registered_method=True)
+        self.UpdateSavedSearch = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/UpdateSavedSearch',
+                request_serializer=crm_dot_contacts_dot_v1_dot_search__pb2.UpdateSavedSearchRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_search__pb2.SavedSearch.FromString,
+                _registered_method=True)
+        self.DeleteSavedSearch = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/DeleteSavedSearch',
+                request_serializer=crm_dot_contacts_dot_v1_dot_search__pb2.DeleteSavedSearchRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_search__pb2.DeleteSavedSearchResponse.FromString,
+                _registered_method=True)
+        self.FindPersonDuplicates = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/FindPersonDuplicates',
+                request_serializer=crm_dot_contacts_dot_v1_dot_duplicates__pb2.FindPersonDuplicatesRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_duplicates__pb2.FindPersonDuplicatesResponse.FromString,
+                _registered_method=True)
+        self.StartDuplicateScan = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/StartDuplicateScan',
+                request_serializer=crm_dot_contacts_dot_v1_dot_duplicates__pb2.StartDuplicateScanRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_duplicates__pb2.DuplicateScan.FromString,
+                _registered_method=True)
+        self.GetDuplicateScan = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/GetDuplicateScan',
+                request_serializer=crm_dot_contacts_dot_v1_dot_duplicates__pb2.GetDuplicateScanRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_duplicates__pb2.DuplicateScan.FromString,
+                _registered_method=True)
+        self.ListDuplicatePairs = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/ListDuplicatePairs',
+                request_serializer=crm_dot_contacts_dot_v1_dot_duplicates__pb2.ListDuplicatePairsRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_duplicates__pb2.ListDuplicatePairsResponse.FromString,
+                _registered_method=True)
+        self.DismissDuplicatePair = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/DismissDuplicatePair',
+                request_serializer=crm_dot_contacts_dot_v1_dot_duplicates__pb2.DismissDuplicatePairRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_duplicates__pb2.DuplicatePair.FromString,
+                _registered_method=True)
+        self.MergePersons = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/MergePersons',
+                request_serializer=crm_dot_contacts_dot_v1_dot_duplicates__pb2.MergePersonsRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_duplicates__pb2.PersonMerge.FromString,
+                _registered_method=True)
+        self.GetPersonMerge = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/GetPersonMerge',
+                request_serializer=crm_dot_contacts_dot_v1_dot_duplicates__pb2.GetPersonMergeRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_duplicates__pb2.PersonMerge.FromString,
+                _registered_method=True)
+        self.UndoMerge = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/UndoMerge',
+                request_serializer=crm_dot_contacts_dot_v1_dot_duplicates__pb2.UndoMergeRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_duplicates__pb2.PersonMerge.FromString,
+                _registered_method=True)
+        self.FindAccountDuplicates = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/FindAccountDuplicates',
+                request_serializer=crm_dot_contacts_dot_v1_dot_duplicates__pb2.FindAccountDuplicatesRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_duplicates__pb2.FindAccountDuplicatesResponse.FromString,
+                _registered_method=True)
+        self.MergeAccounts = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/MergeAccounts',
+                request_serializer=crm_dot_contacts_dot_v1_dot_duplicates__pb2.MergeAccountsRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_duplicates__pb2.AccountMerge.FromString,
+                _registered_method=True)
+        self.GetAccountMerge = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/GetAccountMerge',
+                request_serializer=crm_dot_contacts_dot_v1_dot_duplicates__pb2.GetAccountMergeRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_duplicates__pb2.AccountMerge.FromString,
+                _registered_method=True)
+        self.UndoAccountMerge = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/UndoAccountMerge',
+                request_serializer=crm_dot_contacts_dot_v1_dot_duplicates__pb2.UndoAccountMergeRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_duplicates__pb2.AccountMerge.FromString,
+                _registered_method=True)
+        self.CreateImportMapping = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/CreateImportMapping',
+                request_serializer=crm_dot_contacts_dot_v1_dot_transfer__pb2.CreateImportMappingRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_transfer__pb2.ImportMapping.FromString,
+                _registered_method=True)
+        self.GetImportMapping = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/GetImportMapping',
+                request_serializer=crm_dot_contacts_dot_v1_dot_transfer__pb2.GetImportMappingRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_transfer__pb2.ImportMapping.FromString,
+                _registered_method=True)
+        self.ListImportMappings = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/ListImportMappings',
+                request_serializer=crm_dot_contacts_dot_v1_dot_transfer__pb2.ListImportMappingsRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_transfer__pb2.ListImportMappingsResponse.FromString,
+                _registered_method=True)
+        self.DeleteImportMapping = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/DeleteImportMapping',
+                request_serializer=crm_dot_contacts_dot_v1_dot_transfer__pb2.DeleteImportMappingRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_transfer__pb2.DeleteImportMappingResponse.FromString,
+                _registered_method=True)
+        self.StartImport = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/StartImport',
+                request_serializer=crm_dot_contacts_dot_v1_dot_transfer__pb2.StartImportRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_transfer__pb2.ImportJob.FromString,
+                _registered_method=True)
+        self.UploadImportChunk = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/UploadImportChunk',
+                request_serializer=crm_dot_contacts_dot_v1_dot_transfer__pb2.UploadImportChunkRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_transfer__pb2.ImportJob.FromString,
+                _registered_method=True)
+        self.GetImportJob = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/GetImportJob',
+                request_serializer=crm_dot_contacts_dot_v1_dot_transfer__pb2.GetImportJobRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_transfer__pb2.ImportJob.FromString,
+                _registered_method=True)
+        self.ListImportJobs = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/ListImportJobs',
+                request_serializer=crm_dot_contacts_dot_v1_dot_transfer__pb2.ListImportJobsRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_transfer__pb2.ListImportJobsResponse.FromString,
+                _registered_method=True)
+        self.ResumeImport = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/ResumeImport',
+                request_serializer=crm_dot_contacts_dot_v1_dot_transfer__pb2.ResumeImportRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_transfer__pb2.ImportJob.FromString,
+                _registered_method=True)
+        self.ListImportRejects = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/ListImportRejects',
+                request_serializer=crm_dot_contacts_dot_v1_dot_transfer__pb2.ListImportRejectsRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_transfer__pb2.ListImportRejectsResponse.FromString,
+                _registered_method=True)
+        self.ExportPersons = channel.unary_unary(
+                '/crm.contacts.v1.ContactsService/ExportPersons',
+                request_serializer=crm_dot_contacts_dot_v1_dot_transfer__pb2.ExportPersonsRequest.SerializeToString,
+                response_deserializer=crm_dot_contacts_dot_v1_dot_transfer__pb2.ExportPersonsResponse.FromString,
+                _registered_method=True)
 
 
 class ContactsServiceServicer:
@@ -102,6 +392,413 @@ class ContactsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def UpdatePerson(self, request, context):
+        """--- core: update, erase, owned products (messages in contacts.proto) ---
+        Changes the fields named by update_mask only (all validated at once) and
+        emits PersonUpdated with the fields that really changed (nothing when none
+        did). A person.etag that is not the current one: FAILED_PRECONDITION.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ErasePerson(self, request, context):
+        """Anonymises a person under data-protection law (see docs/contacts.md) and
+        emits PersonErased. Needs a role that writes and the record to be visible.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AddOwnedProduct(self, request, context):
+        """Records a product a person or an account owns; emits OwnedProductAdded.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListOwnedProducts(self, request, context):
+        """Lists one owner's products in the order they were added.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateOwnedProduct(self, request, context):
+        """Changes active, quantity, name or purchased_on; emits OwnedProductChanged.
+        --- end core ---
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateAccount(self, request, context):
+        """--- accounts and relations (messages in accounts.proto) ---
+        Creates an account (company or branch); every invalid field is reported at once.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetAccount(self, request, context):
+        """Returns one account, or NOT_FOUND (also for one the caller may not see).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListAccounts(self, request, context):
+        """Lists the accounts the caller may see, in creation order.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateAccount(self, request, context):
+        """Changes the fields named in update_mask; emits AccountUpdated with the fields that really changed.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListAccountChildren(self, request, context):
+        """Lists the subsidiaries and branches below an account (direct or the whole subtree).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListAccountHistory(self, request, context):
+        """Lists what happened to an account, newest first (the account's dossier).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def LinkPersonToAccount(self, request, context):
+        """Links a person to an account with a position, role and dates.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdatePersonAccountLink(self, request, context):
+        """Changes a link (update_mask); setting end_date ends it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UnlinkPersonFromAccount(self, request, context):
+        """Removes a link made by mistake.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListAccountPersons(self, request, context):
+        """The persons of an account (their links).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListPersonAccounts(self, request, context):
+        """The accounts of a person (their links).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RelatePersons(self, request, context):
+        """Relates two persons with a two-sided label (spouse/spouse, parent/child, assistant/manager, ...).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListPersonRelations(self, request, context):
+        """A person's relations from both sides, each seen from the person.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeletePersonRelation(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RelateAccounts(self, request, context):
+        """Relates two accounts (customer/supplier, partner, competitor, reseller/vendor).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListAccountRelations(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteAccountRelation(self, request, context):
+        """--- end accounts and relations ---
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateCustomField(self, request, context):
+        """--- custom fields (messages in custom_fields.proto) ---
+        Defines a custom field for persons or accounts (admin only).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetCustomField(self, request, context):
+        """Returns one field definition, retired ones included, or NOT_FOUND.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListCustomFields(self, request, context):
+        """Lists the field definitions of an entity, by key.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateCustomField(self, request, context):
+        """Changes a field's label, required flag, options or validation (admin only).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteCustomField(self, request, context):
+        """Retires a field, or purges it with its values (admin only).
+        --- end custom fields ---
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SearchPersons(self, request, context):
+        """--- search (messages in search.proto) ---
+        Finds visible persons with the search language, one keyset page at a time.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SearchAccounts(self, request, context):
+        """Finds visible accounts with the search language.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateSavedSearch(self, request, context):
+        """Saves a query (private, or shared with the owner's team).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetSavedSearch(self, request, context):
+        """Returns a saved search the caller may see, or NOT_FOUND.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListSavedSearches(self, request, context):
+        """Lists the caller's own and their team's shared searches, by name.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateSavedSearch(self, request, context):
+        """Changes a saved search (its owner or an admin only).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteSavedSearch(self, request, context):
+        """Deletes a saved search (its owner or an admin only).
+        --- end search ---
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def FindPersonDuplicates(self, request, context):
+        """--- duplicates and merges (messages in duplicates.proto) ---
+        Likely duplicates of a stored or would-be person, with score and reasons; writes nothing.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def StartDuplicateScan(self, request, context):
+        """Queues a scan of the whole file for duplicate pairs (admin only); the contacts worker runs it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetDuplicateScan(self, request, context):
+        """A scan's progress (admin only).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListDuplicatePairs(self, request, context):
+        """Pairs found by the scans, best score first, only where the caller may see both persons.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DismissDuplicatePair(self, request, context):
+        """"Not the same person": later scans leave the pair dismissed.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def MergePersons(self, request, context):
+        """Folds records into a survivor, choosing each field's value; emits PersonsMerged.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetPersonMerge(self, request, context):
+        """One merge's lineage.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UndoMerge(self, request, context):
+        """Restores the records as they were before a merge; emits PersonMergeUndone.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def FindAccountDuplicates(self, request, context):
+        """Likely duplicates of a stored or would-be account (registration id, website, phone, name); writes nothing.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def MergeAccounts(self, request, context):
+        """Folds accounts into a survivor, choosing each field's value; emits AccountsMerged.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetAccountMerge(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UndoAccountMerge(self, request, context):
+        """Restores the accounts as they were before a merge; emits AccountMergeUndone.
+        --- end duplicates and merges ---
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateImportMapping(self, request, context):
+        """--- import and export (messages in transfer.proto) ---
+        Saves a column mapping under a name of the caller's own (ALREADY_EXISTS if taken).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetImportMapping(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListImportMappings(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteImportMapping(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def StartImport(self, request, context):
+        """Checks the file's header against the mapping and queues the import; the
+        contacts worker reads, validates and writes the rows in batches.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UploadImportChunk(self, request, context):
+        """Appends a part of a file started with chunked; the last part queues it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetImportJob(self, request, context):
+        """Progress and counts of an import (the caller's own; admins: any).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListImportJobs(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ResumeImport(self, request, context):
+        """Queues a failed import again; it goes on from the last written batch.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListImportRejects(self, request, context):
+        """Rows rejected (with per-field errors) or found to be duplicates.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ExportPersons(self, request, context):
+        """One page of the persons the caller may see, as CSV or vCard.
+        --- end import and export ---
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ContactsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -129,6 +826,291 @@ def add_ContactsServiceServicer_to_server(servicer, server):
                     servicer.SetPersonConsent,
                     request_deserializer=crm_dot_contacts_dot_v1_dot_contacts__pb2.SetPersonConsentRequest.FromString,
                     response_serializer=crm_dot_contacts_dot_v1_dot_contacts__pb2.Person.SerializeToString,
+            ),
+            'UpdatePerson': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdatePerson,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_contacts__pb2.UpdatePersonRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_contacts__pb2.Person.SerializeToString,
+            ),
+            'ErasePerson': grpc.unary_unary_rpc_method_handler(
+                    servicer.ErasePerson,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_contacts__pb2.ErasePersonRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_contacts__pb2.Person.SerializeToString,
+            ),
+            'AddOwnedProduct': grpc.unary_unary_rpc_method_handler(
+                    servicer.AddOwnedProduct,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_contacts__pb2.AddOwnedProductRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_contacts__pb2.OwnedProduct.SerializeToString,
+            ),
+            'ListOwnedProducts': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListOwnedProducts,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_contacts__pb2.ListOwnedProductsRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_contacts__pb2.ListOwnedProductsResponse.SerializeToString,
+            ),
+            'UpdateOwnedProduct': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateOwnedProduct,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_contacts__pb2.UpdateOwnedProductRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_contacts__pb2.OwnedProduct.SerializeToString,
+            ),
+            'CreateAccount': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateAccount,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.CreateAccountRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.Account.SerializeToString,
+            ),
+            'GetAccount': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetAccount,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.GetAccountRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.Account.SerializeToString,
+            ),
+            'ListAccounts': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAccounts,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.ListAccountsRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.ListAccountsResponse.SerializeToString,
+            ),
+            'UpdateAccount': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateAccount,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.UpdateAccountRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.Account.SerializeToString,
+            ),
+            'ListAccountChildren': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAccountChildren,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.ListAccountChildrenRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.ListAccountChildrenResponse.SerializeToString,
+            ),
+            'ListAccountHistory': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAccountHistory,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.ListAccountHistoryRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.ListAccountHistoryResponse.SerializeToString,
+            ),
+            'LinkPersonToAccount': grpc.unary_unary_rpc_method_handler(
+                    servicer.LinkPersonToAccount,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.LinkPersonToAccountRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.PersonAccountLink.SerializeToString,
+            ),
+            'UpdatePersonAccountLink': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdatePersonAccountLink,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.UpdatePersonAccountLinkRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.PersonAccountLink.SerializeToString,
+            ),
+            'UnlinkPersonFromAccount': grpc.unary_unary_rpc_method_handler(
+                    servicer.UnlinkPersonFromAccount,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.UnlinkPersonFromAccountRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.UnlinkPersonFromAccountResponse.SerializeToString,
+            ),
+            'ListAccountPersons': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAccountPersons,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.ListAccountPersonsRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.ListPersonAccountLinksResponse.SerializeToString,
+            ),
+            'ListPersonAccounts': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListPersonAccounts,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.ListPersonAccountsRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.ListPersonAccountLinksResponse.SerializeToString,
+            ),
+            'RelatePersons': grpc.unary_unary_rpc_method_handler(
+                    servicer.RelatePersons,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.RelatePersonsRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.PersonRelation.SerializeToString,
+            ),
+            'ListPersonRelations': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListPersonRelations,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.ListPersonRelationsRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.ListPersonRelationsResponse.SerializeToString,
+            ),
+            'DeletePersonRelation': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeletePersonRelation,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.DeletePersonRelationRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.DeletePersonRelationResponse.SerializeToString,
+            ),
+            'RelateAccounts': grpc.unary_unary_rpc_method_handler(
+                    servicer.RelateAccounts,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.RelateAccountsRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.AccountRelation.SerializeToString,
+            ),
+            'ListAccountRelations': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAccountRelations,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.ListAccountRelationsRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.ListAccountRelationsResponse.SerializeToString,
+            ),
+            'DeleteAccountRelation': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteAccountRelation,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.DeleteAccountRelationRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_accounts__pb2.DeleteAccountRelationResponse.SerializeToString,
+            ),
+            'CreateCustomField': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateCustomField,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_custom__fields__pb2.CreateCustomFieldRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_custom__fields__pb2.CustomField.SerializeToString,
+            ),
+            'GetCustomField': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCustomField,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_custom__fields__pb2.GetCustomFieldRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_custom__fields__pb2.CustomField.SerializeToString,
+            ),
+            'ListCustomFields': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListCustomFields,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_custom__fields__pb2.ListCustomFieldsRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_custom__fields__pb2.ListCustomFieldsResponse.SerializeToString,
+            ),
+            'UpdateCustomField': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateCustomField,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_custom__fields__pb2.UpdateCustomFieldRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_custom__fields__pb2.CustomField.SerializeToString,
+            ),
+            'DeleteCustomField': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteCustomField,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_custom__fields__pb2.DeleteCustomFieldRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_custom__fields__pb2.CustomField.SerializeToString,
+            ),
+            'SearchPersons': grpc.unary_unary_rpc_method_handler(
+                    servicer.SearchPersons,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_search__pb2.SearchPersonsRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_search__pb2.SearchResponse.SerializeToString,
+            ),
+            'SearchAccounts': grpc.unary_unary_rpc_method_handler(
+                    servicer.SearchAccounts,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_search__pb2.SearchAccountsRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_search__pb2.SearchResponse.SerializeToString,
+            ),
+            'CreateSavedSearch': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateSavedSearch,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_search__pb2.CreateSavedSearchRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_search__pb2.SavedSearch.SerializeToString,
+            ),
+            'GetSavedSearch': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetSavedSearch,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_search__pb2.GetSavedSearchRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_search__pb2.SavedSearch.SerializeToString,
+            ),
+            'ListSavedSearches': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListSavedSearches,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_search__pb2.ListSavedSearchesRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_search__pb2.ListSavedSearchesResponse.SerializeToString,
+            ),
+            'UpdateSavedSearch': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateSavedSearch,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_search__pb2.UpdateSavedSearchRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_search__pb2.SavedSearch.SerializeToString,
+            ),
+            'DeleteSavedSearch': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteSavedSearch,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_search__pb2.DeleteSavedSearchRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_search__pb2.DeleteSavedSearchResponse.SerializeToString,
+            ),
+            'FindPersonDuplicates': grpc.unary_unary_rpc_method_handler(
+                    servicer.FindPersonDuplicates,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_duplicates__pb2.FindPersonDuplicatesRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_duplicates__pb2.FindPersonDuplicatesResponse.SerializeToString,
+            ),
+            'StartDuplicateScan': grpc.unary_unary_rpc_method_handler(
+                    servicer.StartDuplicateScan,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_duplicates__pb2.StartDuplicateScanRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_duplicates__pb2.DuplicateScan.SerializeToString,
+            ),
+            'GetDuplicateScan': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetDuplicateScan,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_duplicates__pb2.GetDuplicateScanRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_duplicates__pb2.DuplicateScan.SerializeToString,
+            ),
+            'ListDuplicatePairs': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListDuplicatePairs,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_duplicates__pb2.ListDuplicatePairsRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_duplicates__pb2.ListDuplicatePairsResponse.SerializeToString,
+            ),
+            'DismissDuplicatePair': grpc.unary_unary_rpc_method_handler(
+                    servicer.DismissDuplicatePair,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_duplicates__pb2.DismissDuplicatePairRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_duplicates__pb2.DuplicatePair.SerializeToString,
+            ),
+            'MergePersons': grpc.unary_unary_rpc_method_handler(
+                    servicer.MergePersons,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_duplicates__pb2.MergePersonsRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_duplicates__pb2.PersonMerge.SerializeToString,
+            ),
+            'GetPersonMerge': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetPersonMerge,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_duplicates__pb2.GetPersonMergeRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_duplicates__pb2.PersonMerge.SerializeToString,
+            ),
+            'UndoMerge': grpc.unary_unary_rpc_method_handler(
+                    servicer.UndoMerge,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_duplicates__pb2.UndoMergeRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_duplicates__pb2.PersonMerge.SerializeToString,
+            ),
+            'FindAccountDuplicates': grpc.unary_unary_rpc_method_handler(
+                    servicer.FindAccountDuplicates,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_duplicates__pb2.FindAccountDuplicatesRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_duplicates__pb2.FindAccountDuplicatesResponse.SerializeToString,
+            ),
+            'MergeAccounts': grpc.unary_unary_rpc_method_handler(
+                    servicer.MergeAccounts,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_duplicates__pb2.MergeAccountsRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_duplicates__pb2.AccountMerge.SerializeToString,
+            ),
+            'GetAccountMerge': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetAccountMerge,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_duplicates__pb2.GetAccountMergeRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_duplicates__pb2.AccountMerge.SerializeToString,
+            ),
+            'UndoAccountMerge': grpc.unary_unary_rpc_method_handler(
+                    servicer.UndoAccountMerge,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_duplicates__pb2.UndoAccountMergeRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_duplicates__pb2.AccountMerge.SerializeToString,
+            ),
+            'CreateImportMapping': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateImportMapping,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_transfer__pb2.CreateImportMappingRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_transfer__pb2.ImportMapping.SerializeToString,
+            ),
+            'GetImportMapping': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetImportMapping,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_transfer__pb2.GetImportMappingRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_transfer__pb2.ImportMapping.SerializeToString,
+            ),
+            'ListImportMappings': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListImportMappings,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_transfer__pb2.ListImportMappingsRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_transfer__pb2.ListImportMappingsResponse.SerializeToString,
+            ),
+            'DeleteImportMapping': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteImportMapping,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_transfer__pb2.DeleteImportMappingRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_transfer__pb2.DeleteImportMappingResponse.SerializeToString,
+            ),
+            'StartImport': grpc.unary_unary_rpc_method_handler(
+                    servicer.StartImport,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_transfer__pb2.StartImportRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_transfer__pb2.ImportJob.SerializeToString,
+            ),
+            'UploadImportChunk': grpc.unary_unary_rpc_method_handler(
+                    servicer.UploadImportChunk,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_transfer__pb2.UploadImportChunkRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_transfer__pb2.ImportJob.SerializeToString,
+            ),
+            'GetImportJob': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetImportJob,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_transfer__pb2.GetImportJobRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_transfer__pb2.ImportJob.SerializeToString,
+            ),
+            'ListImportJobs': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListImportJobs,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_transfer__pb2.ListImportJobsRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_transfer__pb2.ListImportJobsResponse.SerializeToString,
+            ),
+            'ResumeImport': grpc.unary_unary_rpc_method_handler(
+                    servicer.ResumeImport,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_transfer__pb2.ResumeImportRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_transfer__pb2.ImportJob.SerializeToString,
+            ),
+            'ListImportRejects': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListImportRejects,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_transfer__pb2.ListImportRejectsRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_transfer__pb2.ListImportRejectsResponse.SerializeToString,
+            ),
+            'ExportPersons': grpc.unary_unary_rpc_method_handler(
+                    servicer.ExportPersons,
+                    request_deserializer=crm_dot_contacts_dot_v1_dot_transfer__pb2.ExportPersonsRequest.FromString,
+                    response_serializer=crm_dot_contacts_dot_v1_dot_transfer__pb2.ExportPersonsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -267,6 +1249,1545 @@ class ContactsService:
             '/crm.contacts.v1.ContactsService/SetPersonConsent',
             crm_dot_contacts_dot_v1_dot_contacts__pb2.SetPersonConsentRequest.SerializeToString,
             crm_dot_contacts_dot_v1_dot_contacts__pb2.Person.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdatePerson(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/UpdatePerson',
+            crm_dot_contacts_dot_v1_dot_contacts__pb2.UpdatePersonRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_contacts__pb2.Person.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ErasePerson(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/ErasePerson',
+            crm_dot_contacts_dot_v1_dot_contacts__pb2.ErasePersonRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_contacts__pb2.Person.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AddOwnedProduct(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/AddOwnedProduct',
+            crm_dot_contacts_dot_v1_dot_contacts__pb2.AddOwnedProductRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_contacts__pb2.OwnedProduct.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListOwnedProducts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/ListOwnedProducts',
+            crm_dot_contacts_dot_v1_dot_contacts__pb2.ListOwnedProductsRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_contacts__pb2.ListOwnedProductsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateOwnedProduct(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/UpdateOwnedProduct',
+            crm_dot_contacts_dot_v1_dot_contacts__pb2.UpdateOwnedProductRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_contacts__pb2.OwnedProduct.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateAccount(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/CreateAccount',
+            crm_dot_contacts_dot_v1_dot_accounts__pb2.CreateAccountRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_accounts__pb2.Account.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetAccount(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/GetAccount',
+            crm_dot_contacts_dot_v1_dot_accounts__pb2.GetAccountRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_accounts__pb2.Account.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAccounts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/ListAccounts',
+            crm_dot_contacts_dot_v1_dot_accounts__pb2.ListAccountsRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_accounts__pb2.ListAccountsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateAccount(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/UpdateAccount',
+            crm_dot_contacts_dot_v1_dot_accounts__pb2.UpdateAccountRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_accounts__pb2.Account.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAccountChildren(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/ListAccountChildren',
+            crm_dot_contacts_dot_v1_dot_accounts__pb2.ListAccountChildrenRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_accounts__pb2.ListAccountChildrenResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAccountHistory(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/ListAccountHistory',
+            crm_dot_contacts_dot_v1_dot_accounts__pb2.ListAccountHistoryRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_accounts__pb2.ListAccountHistoryResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def LinkPersonToAccount(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/LinkPersonToAccount',
+            crm_dot_contacts_dot_v1_dot_accounts__pb2.LinkPersonToAccountRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_accounts__pb2.PersonAccountLink.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdatePersonAccountLink(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/UpdatePersonAccountLink',
+            crm_dot_contacts_dot_v1_dot_accounts__pb2.UpdatePersonAccountLinkRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_accounts__pb2.PersonAccountLink.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UnlinkPersonFromAccount(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/UnlinkPersonFromAccount',
+            crm_dot_contacts_dot_v1_dot_accounts__pb2.UnlinkPersonFromAccountRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_accounts__pb2.UnlinkPersonFromAccountResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAccountPersons(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/ListAccountPersons',
+            crm_dot_contacts_dot_v1_dot_accounts__pb2.ListAccountPersonsRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_accounts__pb2.ListPersonAccountLinksResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListPersonAccounts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/ListPersonAccounts',
+            crm_dot_contacts_dot_v1_dot_accounts__pb2.ListPersonAccountsRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_accounts__pb2.ListPersonAccountLinksResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RelatePersons(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/RelatePersons',
+            crm_dot_contacts_dot_v1_dot_accounts__pb2.RelatePersonsRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_accounts__pb2.PersonRelation.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListPersonRelations(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/ListPersonRelations',
+            crm_dot_contacts_dot_v1_dot_accounts__pb2.ListPersonRelationsRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_accounts__pb2.ListPersonRelationsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeletePersonRelation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/DeletePersonRelation',
+            crm_dot_contacts_dot_v1_dot_accounts__pb2.DeletePersonRelationRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_accounts__pb2.DeletePersonRelationResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RelateAccounts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/RelateAccounts',
+            crm_dot_contacts_dot_v1_dot_accounts__pb2.RelateAccountsRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_accounts__pb2.AccountRelation.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAccountRelations(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/ListAccountRelations',
+            crm_dot_contacts_dot_v1_dot_accounts__pb2.ListAccountRelationsRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_accounts__pb2.ListAccountRelationsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteAccountRelation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/DeleteAccountRelation',
+            crm_dot_contacts_dot_v1_dot_accounts__pb2.DeleteAccountRelationRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_accounts__pb2.DeleteAccountRelationResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateCustomField(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/CreateCustomField',
+            crm_dot_contacts_dot_v1_dot_custom__fields__pb2.CreateCustomFieldRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_custom__fields__pb2.CustomField.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCustomField(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/GetCustomField',
+            crm_dot_contacts_dot_v1_dot_custom__fields__pb2.GetCustomFieldRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_custom__fields__pb2.CustomField.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListCustomFields(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/ListCustomFields',
+            crm_dot_contacts_dot_v1_dot_custom__fields__pb2.ListCustomFieldsRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_custom__fields__pb2.ListCustomFieldsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateCustomField(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/UpdateCustomField',
+            crm_dot_contacts_dot_v1_dot_custom__fields__pb2.UpdateCustomFieldRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_custom__fields__pb2.CustomField.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteCustomField(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/DeleteCustomField',
+            crm_dot_contacts_dot_v1_dot_custom__fields__pb2.DeleteCustomFieldRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_custom__fields__pb2.CustomField.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SearchPersons(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/SearchPersons',
+            crm_dot_contacts_dot_v1_dot_search__pb2.SearchPersonsRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_search__pb2.SearchResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SearchAccounts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/SearchAccounts',
+            crm_dot_contacts_dot_v1_dot_search__pb2.SearchAccountsRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_search__pb2.SearchResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateSavedSearch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/CreateSavedSearch',
+            crm_dot_contacts_dot_v1_dot_search__pb2.CreateSavedSearchRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_search__pb2.SavedSearch.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetSavedSearch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/GetSavedSearch',
+            crm_dot_contacts_dot_v1_dot_search__pb2.GetSavedSearchRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_search__pb2.SavedSearch.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListSavedSearches(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/ListSavedSearches',
+            crm_dot_contacts_dot_v1_dot_search__pb2.ListSavedSearchesRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_search__pb2.ListSavedSearchesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateSavedSearch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/UpdateSavedSearch',
+            crm_dot_contacts_dot_v1_dot_search__pb2.UpdateSavedSearchRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_search__pb2.SavedSearch.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteSavedSearch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/DeleteSavedSearch',
+            crm_dot_contacts_dot_v1_dot_search__pb2.DeleteSavedSearchRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_search__pb2.DeleteSavedSearchResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def FindPersonDuplicates(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/FindPersonDuplicates',
+            crm_dot_contacts_dot_v1_dot_duplicates__pb2.FindPersonDuplicatesRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_duplicates__pb2.FindPersonDuplicatesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StartDuplicateScan(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/StartDuplicateScan',
+            crm_dot_contacts_dot_v1_dot_duplicates__pb2.StartDuplicateScanRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_duplicates__pb2.DuplicateScan.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetDuplicateScan(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/GetDuplicateScan',
+            crm_dot_contacts_dot_v1_dot_duplicates__pb2.GetDuplicateScanRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_duplicates__pb2.DuplicateScan.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListDuplicatePairs(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/ListDuplicatePairs',
+            crm_dot_contacts_dot_v1_dot_duplicates__pb2.ListDuplicatePairsRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_duplicates__pb2.ListDuplicatePairsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DismissDuplicatePair(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/DismissDuplicatePair',
+            crm_dot_contacts_dot_v1_dot_duplicates__pb2.DismissDuplicatePairRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_duplicates__pb2.DuplicatePair.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def MergePersons(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/MergePersons',
+            crm_dot_contacts_dot_v1_dot_duplicates__pb2.MergePersonsRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_duplicates__pb2.PersonMerge.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetPersonMerge(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/GetPersonMerge',
+            crm_dot_contacts_dot_v1_dot_duplicates__pb2.GetPersonMergeRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_duplicates__pb2.PersonMerge.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UndoMerge(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/UndoMerge',
+            crm_dot_contacts_dot_v1_dot_duplicates__pb2.UndoMergeRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_duplicates__pb2.PersonMerge.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def FindAccountDuplicates(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/FindAccountDuplicates',
+            crm_dot_contacts_dot_v1_dot_duplicates__pb2.FindAccountDuplicatesRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_duplicates__pb2.FindAccountDuplicatesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def MergeAccounts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/MergeAccounts',
+            crm_dot_contacts_dot_v1_dot_duplicates__pb2.MergeAccountsRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_duplicates__pb2.AccountMerge.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetAccountMerge(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/GetAccountMerge',
+            crm_dot_contacts_dot_v1_dot_duplicates__pb2.GetAccountMergeRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_duplicates__pb2.AccountMerge.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UndoAccountMerge(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/UndoAccountMerge',
+            crm_dot_contacts_dot_v1_dot_duplicates__pb2.UndoAccountMergeRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_duplicates__pb2.AccountMerge.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateImportMapping(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/CreateImportMapping',
+            crm_dot_contacts_dot_v1_dot_transfer__pb2.CreateImportMappingRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_transfer__pb2.ImportMapping.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetImportMapping(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/GetImportMapping',
+            crm_dot_contacts_dot_v1_dot_transfer__pb2.GetImportMappingRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_transfer__pb2.ImportMapping.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListImportMappings(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/ListImportMappings',
+            crm_dot_contacts_dot_v1_dot_transfer__pb2.ListImportMappingsRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_transfer__pb2.ListImportMappingsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteImportMapping(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/DeleteImportMapping',
+            crm_dot_contacts_dot_v1_dot_transfer__pb2.DeleteImportMappingRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_transfer__pb2.DeleteImportMappingResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StartImport(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/StartImport',
+            crm_dot_contacts_dot_v1_dot_transfer__pb2.StartImportRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_transfer__pb2.ImportJob.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UploadImportChunk(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/UploadImportChunk',
+            crm_dot_contacts_dot_v1_dot_transfer__pb2.UploadImportChunkRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_transfer__pb2.ImportJob.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetImportJob(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/GetImportJob',
+            crm_dot_contacts_dot_v1_dot_transfer__pb2.GetImportJobRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_transfer__pb2.ImportJob.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListImportJobs(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/ListImportJobs',
+            crm_dot_contacts_dot_v1_dot_transfer__pb2.ListImportJobsRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_transfer__pb2.ListImportJobsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ResumeImport(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/ResumeImport',
+            crm_dot_contacts_dot_v1_dot_transfer__pb2.ResumeImportRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_transfer__pb2.ImportJob.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListImportRejects(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/ListImportRejects',
+            crm_dot_contacts_dot_v1_dot_transfer__pb2.ListImportRejectsRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_transfer__pb2.ListImportRejectsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExportPersons(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.contacts.v1.ContactsService/ExportPersons',
+            crm_dot_contacts_dot_v1_dot_transfer__pb2.ExportPersonsRequest.SerializeToString,
+            crm_dot_contacts_dot_v1_dot_transfer__pb2.ExportPersonsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -23,17 +23,66 @@ _sym_db = _symbol_database.Default()
 
 
 from crm.contacts.v1 import contacts_pb2 as crm_dot_contacts_dot_v1_dot_contacts__pb2
+try:
+  crm_dot_contacts_dot_v1_dot_common__pb2 = crm_dot_contacts_dot_v1_dot_contacts__pb2.crm_dot_contacts_dot_v1_dot_common__pb2
+except AttributeError:
+  crm_dot_contacts_dot_v1_dot_common__pb2 = crm_dot_contacts_dot_v1_dot_contacts__pb2.crm.contacts.v1.common_pb2
+from crm.contacts.v1 import accounts_pb2 as crm_dot_contacts_dot_v1_dot_accounts__pb2
+from crm.contacts.v1 import custom_fields_pb2 as crm_dot_contacts_dot_v1_dot_custom__fields__pb2
+from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1c\x63rm/contacts/v1/events.proto\x12\x0f\x63rm.contacts.v1\x1a\x1e\x63rm/contacts/v1/contacts.proto\"8\n\rPersonCreated\x12\'\n\x06person\x18\x01 \x01(\x0b\x32\x17.crm.contacts.v1.Person\"N\n\x0e\x43onsentChanged\x12\x11\n\tperson_id\x18\x01 \x01(\t\x12)\n\x07\x63onsent\x18\x02 \x01(\x0b\x32\x18.crm.contacts.v1.Consentb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1c\x63rm/contacts/v1/events.proto\x12\x0f\x63rm.contacts.v1\x1a\x1e\x63rm/contacts/v1/contacts.proto\x1a\x1e\x63rm/contacts/v1/accounts.proto\x1a#crm/contacts/v1/custom_fields.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"8\n\rPersonCreated\x12\'\n\x06person\x18\x01 \x01(\x0b\x32\x17.crm.contacts.v1.Person\"N\n\x0e\x43onsentChanged\x12\x11\n\tperson_id\x18\x01 \x01(\t\x12)\n\x07\x63onsent\x18\x02 \x01(\x0b\x32\x18.crm.contacts.v1.Consent\"P\n\rPersonUpdated\x12\'\n\x06person\x18\x01 \x01(\x0b\x32\x17.crm.contacts.v1.Person\x12\x16\n\x0e\x63hanged_fields\x18\x02 \x03(\t\"Q\n\x0cPersonErased\x12\x11\n\tperson_id\x18\x01 \x01(\t\x12.\n\nerase_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"I\n\x11OwnedProductAdded\x12\x34\n\rowned_product\x18\x01 \x01(\x0b\x32\x1d.crm.contacts.v1.OwnedProduct\"c\n\x13OwnedProductChanged\x12\x34\n\rowned_product\x18\x01 \x01(\x0b\x32\x1d.crm.contacts.v1.OwnedProduct\x12\x16\n\x0e\x63hanged_fields\x18\x02 \x03(\t\";\n\x0e\x41\x63\x63ountCreated\x12)\n\x07\x61\x63\x63ount\x18\x01 \x01(\x0b\x32\x18.crm.contacts.v1.Account\"S\n\x0e\x41\x63\x63ountUpdated\x12)\n\x07\x61\x63\x63ount\x18\x01 \x01(\x0b\x32\x18.crm.contacts.v1.Account\x12\x16\n\x0e\x63hanged_fields\x18\x02 \x03(\t\"I\n\x15PersonLinkedToAccount\x12\x30\n\x04link\x18\x01 \x01(\x0b\x32\".crm.contacts.v1.PersonAccountLink\"d\n\x18PersonAccountLinkChanged\x12\x30\n\x04link\x18\x01 \x01(\x0b\x32\".crm.contacts.v1.PersonAccountLink\x12\x16\n\x0e\x63hanged_fields\x18\x02 \x03(\t\"M\n\x19PersonUnlinkedFromAccount\x12\x30\n\x04link\x18\x01 \x01(\x0b\x32\".crm.contacts.v1.PersonAccountLink\"C\n\x0ePersonsRelated\x12\x31\n\x08relation\x18\x01 \x01(\x0b\x32\x1f.crm.contacts.v1.PersonRelation\"J\n\x15PersonRelationRemoved\x12\x31\n\x08relation\x18\x01 \x01(\x0b\x32\x1f.crm.contacts.v1.PersonRelation\"E\n\x0f\x41\x63\x63ountsRelated\x12\x32\n\x08relation\x18\x01 \x01(\x0b\x32 .crm.contacts.v1.AccountRelation\"L\n\x16\x41\x63\x63ountRelationRemoved\x12\x32\n\x08relation\x18\x01 \x01(\x0b\x32 .crm.contacts.v1.AccountRelation\"H\n\x12\x43ustomFieldDefined\x12\x32\n\x0c\x63ustom_field\x18\x01 \x01(\x0b\x32\x1c.crm.contacts.v1.CustomField\"`\n\x12\x43ustomFieldChanged\x12\x32\n\x0c\x63ustom_field\x18\x01 \x01(\x0b\x32\x1c.crm.contacts.v1.CustomField\x12\x16\n\x0e\x63hanged_fields\x18\x02 \x03(\t\"X\n\x12\x43ustomFieldDeleted\x12\x32\n\x0c\x63ustom_field\x18\x01 \x01(\x0b\x32\x1c.crm.contacts.v1.CustomField\x12\x0e\n\x06purged\x18\x02 \x01(\x08\"\xa0\x01\n\rPersonsMerged\x12\x10\n\x08merge_id\x18\x01 \x01(\t\x12\x13\n\x0bsurvivor_id\x18\x02 \x01(\t\x12\x12\n\nmerged_ids\x18\x03 \x03(\t\x12)\n\x08survivor\x18\x04 \x01(\x0b\x32\x17.crm.contacts.v1.Person\x12\x16\n\x0e\x63hanged_fields\x18\x05 \x03(\t\x12\x11\n\tmerged_by\x18\x06 \x01(\t\"z\n\x11PersonMergeUndone\x12\x10\n\x08merge_id\x18\x01 \x01(\t\x12\x13\n\x0bsurvivor_id\x18\x02 \x01(\t\x12\x14\n\x0crestored_ids\x18\x03 \x03(\t\x12(\n\x07persons\x18\x04 \x03(\x0b\x32\x17.crm.contacts.v1.Person\"\xa2\x01\n\x0e\x41\x63\x63ountsMerged\x12\x10\n\x08merge_id\x18\x01 \x01(\t\x12\x13\n\x0bsurvivor_id\x18\x02 \x01(\t\x12\x12\n\nmerged_ids\x18\x03 \x03(\t\x12*\n\x08survivor\x18\x04 \x01(\x0b\x32\x18.crm.contacts.v1.Account\x12\x16\n\x0e\x63hanged_fields\x18\x05 \x03(\t\x12\x11\n\tmerged_by\x18\x06 \x01(\t\"}\n\x12\x41\x63\x63ountMergeUndone\x12\x10\n\x08merge_id\x18\x01 \x01(\t\x12\x13\n\x0bsurvivor_id\x18\x02 \x01(\t\x12\x14\n\x0crestored_ids\x18\x03 \x03(\t\x12*\n\x08\x61\x63\x63ounts\x18\x04 \x03(\x0b\x32\x18.crm.contacts.v1.Account\"\xdc\x01\n\x0fImportCompleted\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x0e\n\x06status\x18\x02 \x01(\t\x12\x0f\n\x07\x64ry_run\x18\x03 \x01(\x08\x12\r\n\x05owner\x18\x04 \x01(\t\x12\x12\n\nrows_total\x18\x05 \x01(\x05\x12\x15\n\rrows_accepted\x18\x06 \x01(\x05\x12\x15\n\rrows_rejected\x18\x07 \x01(\x05\x12\x16\n\x0erows_duplicate\x18\x08 \x01(\x05\x12/\n\x0b\x66inish_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestampb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'crm.contacts.v1.events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_PERSONCREATED']._serialized_start=81
-  _globals['_PERSONCREATED']._serialized_end=137
-  _globals['_CONSENTCHANGED']._serialized_start=139
-  _globals['_CONSENTCHANGED']._serialized_end=217
+  _globals['_PERSONCREATED']._serialized_start=183
+  _globals['_PERSONCREATED']._serialized_end=239
+  _globals['_CONSENTCHANGED']._serialized_start=241
+  _globals['_CONSENTCHANGED']._serialized_end=319
+  _globals['_PERSONUPDATED']._serialized_start=321
+  _globals['_PERSONUPDATED']._serialized_end=401
+  _globals['_PERSONERASED']._serialized_start=403
+  _globals['_PERSONERASED']._serialized_end=484
+  _globals['_OWNEDPRODUCTADDED']._serialized_start=486
+  _globals['_OWNEDPRODUCTADDED']._serialized_end=559
+  _globals['_OWNEDPRODUCTCHANGED']._serialized_start=561
+  _globals['_OWNEDPRODUCTCHANGED']._serialized_end=660
+  _globals['_ACCOUNTCREATED']._serialized_start=662
+  _globals['_ACCOUNTCREATED']._serialized_end=721
+  _globals['_ACCOUNTUPDATED']._serialized_start=723
+  _globals['_ACCOUNTUPDATED']._serialized_end=806
+  _globals['_PERSONLINKEDTOACCOUNT']._serialized_start=808
+  _globals['_PERSONLINKEDTOACCOUNT']._serialized_end=881
+  _globals['_PERSONACCOUNTLINKCHANGED']._serialized_start=883
+  _globals['_PERSONACCOUNTLINKCHANGED']._serialized_end=983
+  _globals['_PERSONUNLINKEDFROMACCOUNT']._serialized_start=985
+  _globals['_PERSONUNLINKEDFROMACCOUNT']._serialized_end=1062
+  _globals['_PERSONSRELATED']._serialized_start=1064
+  _globals['_PERSONSRELATED']._serialized_end=1131
+  _globals['_PERSONRELATIONREMOVED']._serialized_start=1133
+  _globals['_PERSONRELATIONREMOVED']._serialized_end=1207
+  _globals['_ACCOUNTSRELATED']._serialized_start=1209
+  _globals['_ACCOUNTSRELATED']._serialized_end=1278
+  _globals['_ACCOUNTRELATIONREMOVED']._serialized_start=1280
+  _globals['_ACCOUNTRELATIONREMOVED']._serialized_end=1356
+  _globals['_CUSTOMFIELDDEFINED']._serialized_start=1358
+  _globals['_CUSTOMFIELDDEFINED']._serialized_end=1430
+  _globals['_CUSTOMFIELDCHANGED']._serialized_start=1432
+  _globals['_CUSTOMFIELDCHANGED']._serialized_end=1528
+  _globals['_CUSTOMFIELDDELETED']._serialized_start=1530
+  _globals['_CUSTOMFIELDDELETED']._serialized_end=1618
+  _globals['_PERSONSMERGED']._serialized_start=1621
+  _globals['_PERSONSMERGED']._serialized_end=1781
+  _globals['_PERSONMERGEUNDONE']._serialized_start=1783
+  _globals['_PERSONMERGEUNDONE']._serialized_end=1905
+  _globals['_ACCOUNTSMERGED']._serialized_start=1908
+  _globals['_ACCOUNTSMERGED']._serialized_end=2070
+  _globals['_ACCOUNTMERGEUNDONE']._serialized_start=2072
+  _globals['_ACCOUNTMERGEUNDONE']._serialized_end=2197
+  _globals['_IMPORTCOMPLETED']._serialized_start=2200
+  _globals['_IMPORTCOMPLETED']._serialized_end=2420
 # @@protoc_insertion_point(module_scope)

@@ -20,6 +20,26 @@ class CreatePerson:
     time_zone: str = ""
     # (kind, lines, postal_code, city, region, country)
     addresses: list[tuple[str | None, list[str], str, str, str, str]] = field(default_factory=list)
+    birth_date: str = ""  # YYYY-MM-DD
+    name_day: str = ""  # MM-DD
+    anniversaries: list[tuple[str, str]] = field(default_factory=list)  # (label, YYYY-MM-DD)
+    tags: list[str] = field(default_factory=list)
+    lifecycle: str | None = ""  # None: a value that names no stage
+    origin: tuple[str | None, str, str] | None = None  # (kind, detail, campaign_id)
+    # key → value as the mapper typed it (see domain.custom_fields.validate_values)
+    custom_fields: dict = field(default_factory=dict)
+    allow_duplicates: bool = False
+    request_id: str = ""  # idempotency: a retry with the same id answers the person made the first time
+
+    def field_values(self) -> dict:
+        """The person's fields by name (UPDATABLE_FIELDS), as Person.update takes them."""
+        return {
+            "given_name": self.given_name, "family_name": self.family_name, "salutation": self.salutation, "emails": self.emails,
+            "phones": self.phones, "addresses": self.addresses, "preferred_language": self.preferred_language,
+            "time_zone": self.time_zone, "birth_date": self.birth_date, "name_day": self.name_day,
+            "anniversaries": self.anniversaries, "tags": self.tags, "lifecycle": self.lifecycle, "origin": self.origin,
+            "custom_fields": self.custom_fields, "team": self.team, "territory": self.territory,
+        }
 
 
 @dataclass(frozen=True)
@@ -44,3 +64,41 @@ class RecordHistory:
     summary: str
     source: str
     occurred_at: datetime | None
+
+
+# --- core ---
+@dataclass(frozen=True)
+class UpdatePerson:
+    """Change the fields named by `update_mask` to their values in `person`; `etag` (if given) must be current."""
+
+    person_id: str
+    person: CreatePerson
+    update_mask: tuple[str, ...]
+    etag: str = ""
+    allow_duplicates: bool = False
+
+
+@dataclass(frozen=True)
+class ErasePerson:
+    person_id: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class AddOwnedProduct:
+    person_id: str
+    account_id: str
+    product_id: str
+    name: str
+    quantity: int = 1
+    purchased_on: str = ""  # YYYY-MM-DD
+    active: bool = True
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class UpdateOwnedProduct:
+    id: str
+    values: dict  # field name → value, for the fields of update_mask
+    update_mask: tuple[str, ...]
+# --- end core ---

@@ -4,16 +4,17 @@ from __future__ import annotations
 import re
 import uuid
 import zoneinfo
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
 from crm_chassis.access import Audience, Viewer
-from crm_chassis.errors import Violations
+from crm_chassis.errors import STALE_VERSION, FailedPrecondition, Violations
 from crm_contacts.domain import events
+from crm_contacts.domain.classification import Origin, validate_lifecycle, validate_origin, validate_tags
 
 EMAIL_KINDS = ("work", "personal", "other")
 PHONE_KINDS = ("work", "mobile", "home", "fax", "other")
@@ -26,6 +27,15 @@ MAX_TIME_ZONE_LENGTH = 64
 MAX_ADDRESSES = 20
 MAX_ADDRESS_LINES = 5
 MAX_POSTAL_CODE_LENGTH = 20
+MAX_ANNIVERSARIES = 20
+MAX_ANNIVERSARY_LABEL_LENGTH = 100
+EARLIEST_BIRTH_DATE = date(1900, 1, 1)
+
+# What UpdatePerson may change (its update_mask paths), in the order a dossier line lists them.
+UPDATABLE_FIELDS = (
+    "given_name", "family_name", "salutation", "emails", "phones", "addresses", "preferred_language", "time_zone",
+    "birth_date", "name_day", "anniversaries", "tags", "lifecycle", "origin", "custom_fields", "team", "territory",
+)
 
 # ISO 3166-1 alpha-2: phonenumbers' regions minus its non-ISO ones (Ascension, Tristan da Cunha, Kosovo),
 # plus the territories that have no numbering plan of their own.
@@ -87,6 +97,12 @@ class PostalAddress:
     country: str  # ISO 3166-1 alpha-2, upper case
 
 
+@dataclass(frozen=True)
+class Anniversary:
+    label: str
+    date: date
+
+
 @dataclass
 class Person:
     id: str
@@ -105,6 +121,18 @@ class Person:
     preferred_language: str = ""  # BCP 47, canonical case (en-GB)
     time_zone: str = ""  # IANA
     addresses: list[PostalAddress] = field(default_factory=list)
+    birth_date: date | None = None
+    name_day: str = ""  # MM-DD
+    anniversaries: list[Anniversary] = field(default_factory=list)
+    tags: tuple[str, ...] = ()
+    lifecycle: str = ""  # "" or one of classification.LIFECYCLES
+    origin: Origin = Origin()
+    # key → value of the custom fields defined for persons (validated by domain.custom_fields); the repository of
+    # custom values stores them, not the persons table.
+    custom_fields: dict = field(default_factory=dict)
+    erased_at: datetime | None = None
+    merged_into: str = ""  # the survivor's id when this record was merged into another one
+    version: int = 1  # counts writes; the etag
     events: list = field(default_factory=list, repr=False, compare=False)
 
     @classmethod
@@ -124,39 +152,116 @@ class Person:
         time_zone: str = "",
         addresses: Sequence[tuple[str | None, Sequence[str], str, str, str, str]] = (),
         default_phone_region: str | None = None,
+        birth_date: str | date | None = None,
+        name_day: str = "",
+        anniversaries: Sequence[tuple[str, str | date]] = (),
+        tags: Sequence[str] = (),
+        lifecycle: str | None = "",
+        origin: tuple[str | None, str, str] | None = None,
+        custom_fields: Mapping | None = None,
+        problems: Violations | None = None,
     ) -> "Person":
-        """Validates every field, reporting all problems at once, and records PersonCreated."""
-        problems = Violations()
-        given_name, family_name = given_name.strip(), family_name.strip()
-        if not given_name and not family_name:
-            problems.add("given_name", "a person needs a given name or a family name")
-            problems.add("family_name", "a person needs a given name or a family name")
-        team, territory, salutation = team.strip(), territory.strip(), salutation.strip()
-        named = (("given_name", given_name), ("family_name", family_name), ("team", team), ("territory", territory), ("salutation", salutation))
-        for name, value in named:
-            if len(value) > MAX_NAME_LENGTH:
-                problems.add(name, f"must be at most {MAX_NAME_LENGTH} characters")
+        """Validates every field, reporting all problems at once, and records PersonCreated.
+
+        `custom_fields` come already validated by the caller (they need the definitions); `problems` carries what
+        the caller found wrong so far, so that one error lists everything.
+        """
+        problems = problems if problems is not None else Violations()
         now = utcnow()
+        raw = {
+            "given_name": given_name, "family_name": family_name, "salutation": salutation, "emails": emails,
+            "phones": phones, "addresses": addresses, "preferred_language": preferred_language, "time_zone": time_zone,
+            "birth_date": birth_date, "name_day": name_day, "anniversaries": anniversaries, "tags": tags,
+            "lifecycle": lifecycle, "origin": origin, "custom_fields": custom_fields or {}, "team": team, "territory": territory,
+        }
+        _require_a_name(given_name.strip(), family_name.strip(), problems)
+        # Problems are listed in the order of the request's fields: names, emails, phones, consents, the rest.
+        first = ("given_name", "family_name", "team", "territory", "salutation", "emails", "phones")
+        values = validate_fields({k: raw.pop(k) for k in first}, problems, default_phone_region=default_phone_region, today=now.date())
+        valid_consents = sorted(_consents(consents, now, problems), key=lambda c: c.order)
+        values |= validate_fields(raw, problems, default_phone_region=default_phone_region, today=now.date())
         person = cls(
             id=str(uuid.uuid4()),
-            given_name=given_name,
-            family_name=family_name,
-            emails=_emails(emails, problems),
-            phones=_phones(phones, default_phone_region, problems),
-            consents=sorted(_consents(consents, now, problems), key=lambda c: c.order),
+            emails=values.pop("emails"),
+            phones=values.pop("phones"),
+            consents=valid_consents,
             owner=owner.subject,
-            team=team or owner.team,
-            territory=territory or owner.territory,
+            team=values.pop("team") or owner.team,
+            territory=values.pop("territory") or owner.territory,
             created_at=now,
             updated_at=now,
-            salutation=salutation,
-            preferred_language=_language(preferred_language, problems),
-            time_zone=_time_zone(time_zone, problems),
-            addresses=_addresses(list(addresses), problems),
+            **values,
         )
         problems.raise_if_any()
         person.events.append(events.PersonCreated(person))
         return person
+
+    @property
+    def etag(self) -> str:
+        """Opaque to callers; changes with every write of the record."""
+        return f'"{self.version}"'
+
+    @property
+    def erased(self) -> bool:
+        return self.erased_at is not None
+
+    def ensure_writable(self) -> None:
+        if self.erased:
+            raise FailedPrecondition(f"person {self.id} was erased and cannot change")
+        if self.merged_into:
+            raise FailedPrecondition(f"person {self.id} was merged into {self.merged_into}; change that record instead")
+
+    def update(
+        self,
+        raw: Mapping[str, object],
+        mask: Sequence[str],
+        *,
+        etag: str = "",
+        default_phone_region: str | None = None,
+        problems: Violations | None = None,
+    ) -> list[str]:
+        """Changes the masked fields only, validating all of them at once; returns the fields that really changed.
+
+        `raw` holds the requested values by field name (those of CreatePerson); fields outside the mask are
+        ignored. A non-empty `etag` other than the current one means the caller read an older version.
+        Records PersonUpdated only when something changed.
+        """
+        self.ensure_writable()
+        if etag and etag != self.etag:
+            raise FailedPrecondition(f"person {self.id} was changed by someone else (etag {etag} is stale, now {self.etag}); read it again", reason=STALE_VERSION)
+        problems = problems if problems is not None else Violations()
+        mask = list(dict.fromkeys(mask))
+        if not mask:
+            problems.add("update_mask", f"name the fields to change: {', '.join(UPDATABLE_FIELDS)}")
+        for path in mask:
+            if path not in UPDATABLE_FIELDS:
+                why = "consents change through SetPersonConsent" if path == "consents" else f"cannot be changed; one of {', '.join(UPDATABLE_FIELDS)}"
+                problems.add("update_mask", f"{path!r} {why}")
+        masked = [p for p in mask if p in UPDATABLE_FIELDS]
+        names = {p: raw[p].strip() if p in masked else getattr(self, p) for p in ("given_name", "family_name")}
+        _require_a_name(names["given_name"], names["family_name"], problems)
+        values = validate_fields({p: raw[p] for p in masked}, problems, default_phone_region=default_phone_region, today=utcnow().date())
+        problems.raise_if_any()
+        changed = [p for p in UPDATABLE_FIELDS if p in values and values[p] != getattr(self, p)]
+        if not changed:
+            return []
+        for p in changed:
+            setattr(self, p, values[p])
+        self.updated_at = utcnow()
+        self.events.append(events.PersonUpdated(self, tuple(changed)))
+        return changed
+
+    def erase(self) -> None:
+        """Anonymises the record under data-protection law: keeps its id, owner, team and territory only."""
+        if self.erased:
+            return
+        now = utcnow()
+        self.given_name = self.family_name = self.salutation = self.preferred_language = self.time_zone = self.name_day = ""
+        self.emails, self.phones, self.addresses, self.consents, self.anniversaries = [], [], [], [], []
+        self.birth_date = None
+        self.tags, self.lifecycle, self.origin, self.custom_fields = (), "", Origin(), {}
+        self.erased_at = self.updated_at = now
+        self.events.append(events.PersonErased(self.id, now))
 
     def set_consent(self, channel: str | None, purpose: str | None, granted: bool, source: str, recorded_at: datetime | None = None) -> bool:
         """Grants or withdraws the consent for one channel and purpose; False when it already stood so.
@@ -164,6 +269,7 @@ class Person:
         Recording the same answer again changes nothing, not even the source or time: the
         record keeps when the answer was first given, and consumers hear of real changes only.
         """
+        self.ensure_writable()
         problems = Violations()
         [consent] = _consents([(channel, purpose, granted, source, recorded_at)], utcnow(), problems, path="")
         problems.raise_if_any()
@@ -181,6 +287,100 @@ class Person:
 
     def is_visible_to(self, viewer: Viewer) -> bool:
         return Audience(self.owner, self.team, self.territory).is_visible_to(viewer)
+
+
+def validate_fields(raw: Mapping[str, object], problems: Violations, *, default_phone_region: str | None, today: date) -> dict:
+    """Each given field (a name of UPDATABLE_FIELDS) validated and normalised; problems are added, not raised."""
+    values: dict = {}
+    for name in ("given_name", "family_name", "team", "territory", "salutation"):
+        if name in raw:
+            values[name] = raw[name].strip()
+            if len(values[name]) > MAX_NAME_LENGTH:
+                problems.add(name, f"must be at most {MAX_NAME_LENGTH} characters")
+    validators = {
+        "emails": lambda v: _emails(list(v), problems),
+        "phones": lambda v: _phones(list(v), default_phone_region, problems),
+        "preferred_language": lambda v: _language(v, problems),
+        "time_zone": lambda v: _time_zone(v, problems),
+        "addresses": lambda v: _addresses(list(v), problems),
+        "birth_date": lambda v: _birth_date(v, today, problems),
+        "name_day": lambda v: _name_day(v, problems),
+        "anniversaries": lambda v: _anniversaries(list(v), problems),
+        "tags": lambda v: validate_tags(v, problems),
+        "lifecycle": lambda v: validate_lifecycle(v, problems),
+        "origin": lambda v: validate_origin(v, problems),
+        "custom_fields": dict,  # validated by the caller, which knows the definitions
+    }
+    for name, validate in validators.items():
+        if name in raw:
+            values[name] = validate(raw[name])
+    return values
+
+
+def _require_a_name(given_name: str, family_name: str, problems: Violations) -> None:
+    if not given_name and not family_name:
+        problems.add("given_name", "a person needs a given name or a family name")
+        problems.add("family_name", "a person needs a given name or a family name")
+
+
+def parse_date(value: str | date | None, path: str, problems: Violations) -> date | None:
+    """YYYY-MM-DD (ISO 8601 calendar date); empty or None is no date."""
+    if value is None or isinstance(value, date):
+        return value
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return date.fromisoformat(text)
+    except ValueError:
+        problems.add(path, f"{text[:20]!r} is not a date (YYYY-MM-DD)")
+        return None
+
+
+def _birth_date(value: str | date | None, today: date, problems: Violations) -> date | None:
+    born = parse_date(value, "birth_date", problems)
+    if born is not None and not EARLIEST_BIRTH_DATE <= born <= today:
+        problems.add("birth_date", f"must lie between {EARLIEST_BIRTH_DATE.isoformat()} and today")
+    return born
+
+
+def _name_day(value: str, problems: Violations) -> str:
+    """MM-DD; 02-29 is a valid name day."""
+    text = value.strip()
+    if not text:
+        return ""
+    try:
+        if len(text) != 5 or text[2] != "-":
+            raise ValueError
+        date(2000, int(text[:2]), int(text[3:]))  # a leap year, so that 02-29 passes
+    except ValueError:
+        problems.add("name_day", f"{text[:20]!r} is not a day of the year (MM-DD, e.g. 12-06)")
+    return text
+
+
+def _anniversaries(raw: list[tuple[str, str | date]], problems: Violations) -> list[Anniversary]:
+    if len(raw) > MAX_ANNIVERSARIES:
+        problems.add("anniversaries", f"must hold at most {MAX_ANNIVERSARIES} anniversaries")
+    result, seen = [], set()
+    for i, (label, when) in enumerate(raw):
+        at = f"anniversaries[{i}]"
+        label = label.strip()
+        if not label:
+            problems.add(f"{at}.label", "is required (e.g. wedding)")
+        elif len(label) > MAX_ANNIVERSARY_LABEL_LENGTH:
+            problems.add(f"{at}.label", f"must be at most {MAX_ANNIVERSARY_LABEL_LENGTH} characters")
+        elif label.casefold() in seen:
+            problems.add(f"{at}.label", f"{label!r} is listed twice")
+        seen.add(label.casefold())
+        if when is None or (isinstance(when, str) and not when.strip()):
+            problems.add(f"{at}.date", "is required (YYYY-MM-DD)")
+            continue
+        day = parse_date(when, f"{at}.date", problems)
+        if day is not None:
+            result.append(Anniversary(label, day))
+    return result
 
 
 def _emails(raw: list[tuple[str, str | None]], problems: Violations) -> list[EmailAddress]:
@@ -311,7 +511,11 @@ class HistoryEntry:
     summary: str
     source: str
     occurred_at: datetime
+    # the other person the line names ("Jane Doe linked as CFO"), so that erasing them rewrites exactly this line
+    mentions_person_id: str = ""
 
     @classmethod
-    def new(cls, person_id: str, kind: str, summary: str, source: str, occurred_at: datetime | None = None) -> "HistoryEntry":
-        return cls(str(uuid.uuid4()), person_id, kind, summary, source, occurred_at or utcnow())
+    def new(
+        cls, person_id: str, kind: str, summary: str, source: str, occurred_at: datetime | None = None, *, mentions_person_id: str = ""
+    ) -> "HistoryEntry":
+        return cls(str(uuid.uuid4()), person_id, kind, summary, source, occurred_at or utcnow(), mentions_person_id)
