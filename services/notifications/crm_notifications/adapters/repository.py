@@ -60,6 +60,17 @@ class NotificationRepository:
         ]
         self.session.execute(sa.insert(orm.status_changes), rows)
 
+    def forget_person(self, person_id: str) -> int:
+        """Erasure: a person's notifications (addresses, rendered bodies), their history and their events go."""
+        n = orm.notifications
+        ids = list(self.session.execute(sa.select(n.c.id).where(n.c.person_id == person_id)).scalars())
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            self.session.execute(sa.delete(orm.outbox).where(orm.outbox.c.aggregate_type == "notification", orm.outbox.c.aggregate_id.in_(chunk)))
+            self.session.execute(sa.delete(orm.status_changes).where(orm.status_changes.c.notification_id.in_(chunk)))
+            self.session.execute(sa.delete(n).where(n.c.id.in_(chunk)))
+        return len(ids)
+
     def get_by_provider_id(self, channel: str, provider_id: str) -> Notification | None:
         found = self._load(sa.select(N).where(N.c.channel == channel, N.c.provider_id == provider_id).with_for_update())
         return found[0] if found else None
@@ -276,6 +287,9 @@ class RecipientRepository:
             return {}
         rows = self.session.execute(sa.select(orm.recipients.c.data).where(orm.recipients.c.person_id.in_(ids))).scalars()
         return {r.person_id: r for r in (_recipient(json.loads(data)) for data in rows)}
+
+    def delete(self, person_id: str) -> bool:
+        return bool(self.session.execute(sa.delete(orm.recipients).where(orm.recipients.c.person_id == person_id)).rowcount)
 
     def put(self, recipient: Recipient, now: datetime) -> None:
         r = orm.recipients

@@ -35,6 +35,14 @@ class NotificationsWorker:
         if notification_id:
             handlers.deliver(notification_id, self.app.uow, self.app.channels, self.app.rules)
 
+    @event_handler("contacts", "PersonUpdated", contacts_events.PersonUpdated)
+    def on_person_updated(self, event: InboundEvent) -> None:
+        handlers.person_updated(mappers.recipient(event.payload.person), self.app.uow(), consumer="notifications.on_person_updated", event_id=event.id)
+
+    @event_handler("contacts", "PersonErased", contacts_events.PersonErased)
+    def on_person_erased(self, event: InboundEvent) -> None:
+        handlers.person_erased(event.payload.person_id, self.app.uow(), consumer="notifications.on_person_erased", event_id=event.id)
+
     @event_handler("contacts", "ConsentChanged", contacts_events.ConsentChanged)
     def on_consent_changed(self, event: InboundEvent) -> None:
         found = mappers.consent(event.payload.consent)

@@ -168,6 +168,31 @@ def person_created(recipient: Recipient, uow: NotificationsUnitOfWork, *, consum
     return notification.id if notification is not None and notification.status == QUEUED else None
 
 
+def person_updated(recipient: Recipient, uow: NotificationsUnitOfWork, *, consumer: str, event_id: str) -> bool:
+    """Refreshes the replica of a person we know; one we do not know (or that was erased) stays unknown."""
+    with uow:
+        if not uow.claim_event(consumer, event_id):
+            uow.commit()
+            return False
+        current = uow.recipients.get(recipient.person_id, for_update=True)
+        if current is not None:
+            uow.recipients.put(current.merged_into(recipient), utcnow())
+        uow.commit()
+    return current is not None
+
+
+def person_erased(person_id: str, uow: NotificationsUnitOfWork, *, consumer: str, event_id: str) -> bool:
+    """Contacts erased the person: the replica and every notification about them (and their events) go."""
+    with uow:
+        if not uow.claim_event(consumer, event_id):
+            uow.commit()
+            return False
+        uow.recipients.delete(person_id)
+        uow.notifications.forget_person(person_id)
+        uow.commit()
+    return True
+
+
 def consent_changed(person_id: str, channel: str, purpose: str, record: ConsentRecord, uow: NotificationsUnitOfWork, *, consumer: str, event_id: str) -> bool:
     with uow:
         if not uow.claim_event(consumer, event_id):
