@@ -1,0 +1,1 @@
+"""The sales service: leads, opportunities, pipelines, quotes, orders, forecast."""

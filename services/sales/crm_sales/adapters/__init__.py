@@ -1,0 +1,1 @@
+"""Tables, repositories and protobuf mapping of the sales service."""

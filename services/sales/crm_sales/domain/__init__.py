@@ -1,0 +1,1 @@
+"""Plain Python: the sales aggregates, their rules and events."""

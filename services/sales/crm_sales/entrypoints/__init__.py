@@ -1,0 +1,1 @@
+"""gRPC servicer, nameko worker and command line of the sales service."""

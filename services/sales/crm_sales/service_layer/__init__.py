@@ -1,0 +1,1 @@
+"""Use cases of the sales service and its unit of work."""
