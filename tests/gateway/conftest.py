@@ -13,23 +13,30 @@ from dataclasses import dataclass, field
 
 import pytest
 from fastapi.testclient import TestClient
+from gateway_contacts_fake import CONTACTS_AREA_ROLES, ContactsAreasFake
 from gateway_notifications_fake import FakeNotifications
+from gateway_sales_fake import SALES_ROLES, FakeSales
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from crm.contacts.v1 import contacts_pb2, contacts_pb2_grpc
 from crm.notifications.v1 import notifications_pb2_grpc
+from crm.sales.v1 import sales_pb2_grpc
 from crm_chassis import auth, errors
 from crm_chassis.grpc_server import GrpcServer, Registration
 from crm_gateway.app import create_app
 from crm_gateway.config import GatewaySettings
 from crm_notifications.entrypoints.grpc_servicer import NotificationsServicer
 
-CONTACTS_ROLES = {
+# Contacts RPCs the gateway does not call are admin-only here, so that new ones need no entry.
+_CONTACTS_METHODS = contacts_pb2.DESCRIPTOR.services_by_name["ContactsService"].methods
+CONTACTS_ROLES = {method.name: [] for method in _CONTACTS_METHODS} | {
     "CreatePerson": ["sales"],
     "GetPerson": ["sales", "support"],
     "ListPersons": ["sales", "support"],
     "ListPersonHistory": ["sales"],
     "SetPersonConsent": ["sales"],
+    # The RPCs of the customer file's other areas (gateway_contacts_fake.py).
+    **CONTACTS_AREA_ROLES,
 }
 # The notifications service's own rules, so that the gateway meets the roles (and the PUBLIC Unsubscribe) of production.
 NOTIFICATIONS_ROLES = NotificationsServicer.ROLES
@@ -52,7 +59,7 @@ def unused_address() -> str:
 
 
 @dataclass
-class FakeContacts(contacts_pb2_grpc.ContactsServiceServicer):
+class FakeContacts(ContactsAreasFake, contacts_pb2_grpc.ContactsServiceServicer):
     persons: dict[str, contacts_pb2.Person] = field(default_factory=dict)
     requests: list = field(default_factory=list)
     fail_with: Exception | None = None
@@ -120,6 +127,8 @@ class Downstream:
     notifications: FakeNotifications
     contacts_server: GrpcServer
     notifications_server: GrpcServer
+    sales: FakeSales
+    sales_server: GrpcServer
 
     @property
     def contacts_addr(self) -> str:
@@ -128,6 +137,10 @@ class Downstream:
     @property
     def notifications_addr(self) -> str:
         return f"127.0.0.1:{self.notifications_server.port}"
+
+    @property
+    def sales_addr(self) -> str:
+        return f"127.0.0.1:{self.sales_server.port}"
 
 
 @pytest.fixture
@@ -158,14 +171,23 @@ def downstream(jwt_keys):
         host="127.0.0.1",
         max_workers=4,
     ).start()
-    yield Downstream(contacts, notifications, contacts_server, notifications_server)
+    sales = FakeSales()
+    sales_server = GrpcServer(
+        [Registration(sales_pb2_grpc.add_SalesServiceServicer_to_server, sales, "crm.sales.v1.SalesService", SALES_ROLES)],
+        verifier=jwt_keys.verifier,
+        port=0,
+        host="127.0.0.1",
+        max_workers=4,
+    ).start()
+    yield Downstream(contacts, notifications, contacts_server, notifications_server, sales, sales_server)
     if notifications.hold is not None:
         notifications.hold.set()
-    for barrier in (contacts.rendezvous, notifications.rendezvous):
+    for barrier in (contacts.rendezvous, notifications.rendezvous, sales.rendezvous):
         if barrier is not None:
             barrier.abort()
     contacts_server.stop(0)
     notifications_server.stop(0)
+    sales_server.stop(0)
 
 
 @pytest.fixture
@@ -177,6 +199,7 @@ def make_client(downstream, jwt_keys):
         values = {
             "contacts_addr": downstream.contacts_addr,
             "notifications_addr": downstream.notifications_addr,
+            "sales_addr": downstream.sales_addr,
             "jwt_public_key_file": jwt_keys.public_path,
             "deadline_seconds": 2.0,
         }

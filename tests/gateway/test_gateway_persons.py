@@ -195,6 +195,7 @@ def test_unknown_person_is_404(client, sales):
         (errors.AlreadyExists("a person with this email exists"), 409, "ALREADY_EXISTS"),
         (errors.FailedPrecondition("the territory is closed"), 409, "FAILED_PRECONDITION"),
         (errors.NotFound("no such team"), 404, "NOT_FOUND"),
+        (errors.Aborted("the change collided with a concurrent one and was rolled back; retry it"), 409, "ABORTED"),
     ],
 )
 def test_downstream_errors_keep_their_meaning(client, downstream, sales, failure, status, code):

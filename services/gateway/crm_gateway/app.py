@@ -18,9 +18,31 @@ from starlette.concurrency import run_in_threadpool
 
 from crm.contacts.v1 import contacts_pb2, contacts_pb2_grpc
 from crm.notifications.v1 import notifications_pb2, notifications_pb2_grpc
+from crm.sales.v1 import sales_pb2_grpc
 from crm_chassis.auth import TokenVerifier
 from crm_chassis.paging import MAX_PAGE_SIZE
-from crm_gateway import clients, errors, mappers, notifications_api, schemas
+from crm_gateway import (
+    accounts_api,
+    catalog_api,
+    clients,
+    contacts_common,
+    custom_fields_api,
+    duplicates_api,
+    errors,
+    forecast_api,
+    leads_api,
+    mappers,
+    notifications_api,
+    opportunities_api,
+    owned_products_api,
+    persons_api,
+    pipelines_api,
+    quotes_api,
+    relations_api,
+    schemas,
+    search_api,
+    transfer_api,
+)
 from crm_gateway.config import GatewaySettings
 from crm_gateway.edge import API_ERRORS, ERRORS, Caller
 from crm_gateway.errors import ApiError
@@ -78,8 +100,10 @@ def _health(channel: grpc.Channel, service: str, timeout: float) -> str:
 def create_app(settings: GatewaySettings, verifier: TokenVerifier) -> FastAPI:
     contacts_channel = clients.open_channel(settings.contacts_addr)
     notifications_channel = clients.open_channel(settings.notifications_addr)
+    sales_channel = clients.open_channel(settings.sales_addr)
     contacts = contacts_pb2_grpc.ContactsServiceStub(contacts_channel)
     notifications = notifications_pb2_grpc.NotificationsServiceStub(notifications_channel)
+    sales = sales_pb2_grpc.SalesServiceStub(sales_channel)
     timeout = settings.deadline_seconds
 
     @asynccontextmanager
@@ -87,6 +111,7 @@ def create_app(settings: GatewaySettings, verifier: TokenVerifier) -> FastAPI:
         yield
         contacts_channel.close()
         notifications_channel.close()
+        sales_channel.close()
 
     app = FastAPI(
         title="CRM API",
@@ -106,18 +131,25 @@ def create_app(settings: GatewaySettings, verifier: TokenVerifier) -> FastAPI:
         name="create_person",
         summary="Create a person",
         tags=["persons"],
-        responses={**API_ERRORS, 409: {**ERRORS, "description": "Conflicts with an existing record"}},
+        responses={**API_ERRORS, **persons_api.DUPLICATES},
     )
-    async def create_person(body: schemas.PersonCreate, caller: Caller, request: Request, response: Response) -> schemas.Person:
+    async def create_person(
+        body: schemas.PersonCreate,
+        caller: Caller,
+        request: Request,
+        response: Response,
+        allow_duplicates: persons_api.AllowDuplicates = False,
+    ) -> schemas.Person:
         created = await clients.call(
             contacts.CreatePerson,
-            contacts_pb2.CreatePersonRequest(person=mappers.person_to_proto(body)),
+            contacts_pb2.CreatePersonRequest(person=mappers.person_to_proto(body), allow_duplicates=allow_duplicates),
             token=caller.token,
             timeout=timeout,
             service="contacts",
         )
         person = mappers.person_from_proto(created)
         response.headers["Location"] = request.app.url_path_for("get_person", person_id=person.id)
+        contacts_common.set_etag(response, person.etag)
         return person
 
     @app.get(
@@ -129,7 +161,7 @@ def create_app(settings: GatewaySettings, verifier: TokenVerifier) -> FastAPI:
         tags=["persons"],
         responses={**API_ERRORS, 404: {**ERRORS, "description": "No such person"}},
     )
-    async def get_person(person_id: str, caller: Caller) -> schemas.PersonView:
+    async def get_person(person_id: str, caller: Caller, response: Response) -> schemas.PersonView:
         person, listed = await asyncio.gather(
             clients.call(
                 contacts.GetPerson, contacts_pb2.GetPersonRequest(id=person_id), token=caller.token, timeout=timeout, service="contacts"
@@ -145,6 +177,7 @@ def create_app(settings: GatewaySettings, verifier: TokenVerifier) -> FastAPI:
         )
         if isinstance(person, BaseException):
             raise person
+        contacts_common.set_etag(response, person.etag)  # for If-Match on PATCH
         if isinstance(listed, ApiError):
             # A composed view degrades: the person is what was asked for.
             log.warning("answering person %s without notifications: %s %s", person_id, listed.code, listed.message)
@@ -195,6 +228,14 @@ def create_app(settings: GatewaySettings, verifier: TokenVerifier) -> FastAPI:
         return schemas.PersonList(persons=[mappers.person_from_proto(p) for p in listed.persons], next_page_token=listed.next_page_token)
 
     app.include_router(notifications_api.routes(notifications, timeout))
+    # The customer file beyond creating and reading persons: one router per area.
+    areas = (persons_api, owned_products_api, accounts_api, relations_api, custom_fields_api, search_api, duplicates_api, transfer_api)
+    for area in areas:
+        app.include_router(area.routes(contacts, timeout))
+    # Sales for the sales staff: one router per area; the opportunity view also reads names from contacts.
+    for sales_area in (leads_api, pipelines_api, catalog_api, quotes_api, forecast_api):
+        app.include_router(sales_area.routes(sales, timeout))
+    app.include_router(opportunities_api.routes(sales, contacts, timeout))
 
     @app.get("/healthz", summary="Liveness: the process answers", tags=["operations"])
     async def healthz() -> schemas.Health:

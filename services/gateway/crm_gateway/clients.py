@@ -10,7 +10,9 @@ from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 from starlette.concurrency import run_in_threadpool
 
+from crm.contacts.v1 import duplicates_pb2
 from crm_chassis import grpc_client
+from crm_gateway import contacts_mappers
 from crm_gateway.errors import UNAUTHENTICATED_HEADERS, ApiError
 from crm_gateway.schemas import FieldViolation
 
@@ -22,6 +24,8 @@ _PASSED_ON = {
     grpc.StatusCode.ALREADY_EXISTS: 409,
     grpc.StatusCode.FAILED_PRECONDITION: 409,
     grpc.StatusCode.PERMISSION_DENIED: 403,
+    # A transaction that lost to a concurrent one: a conflict the client may simply retry.
+    grpc.StatusCode.ABORTED: 409,
 }
 
 
@@ -48,7 +52,7 @@ async def call(
 def _api_error(err: grpc.RpcError, service: str, timeout: float, body_field: str = "person") -> ApiError:
     code = err.code()
     if code in _PASSED_ON:
-        return ApiError(_PASSED_ON[code], code.name, err.details() or code.name.lower())
+        return ApiError(_PASSED_ON[code], code.name, err.details() or code.name.lower(), extra=_duplicates(err), reason=_reason(err))
     if code == grpc.StatusCode.UNAUTHENTICATED:
         return ApiError(401, code.name, err.details() or "unauthenticated", headers=UNAUTHENTICATED_HEADERS)
     if code == grpc.StatusCode.INVALID_ARGUMENT:
@@ -63,13 +67,40 @@ def _api_error(err: grpc.RpcError, service: str, timeout: float, body_field: str
     return ApiError(502, "INTERNAL", f"{service} failed ({code.name})")
 
 
-def _field_violations(err: grpc.RpcError, body_field: str) -> list[FieldViolation]:
+def _status_details(err: grpc.RpcError) -> list:
     try:
         status = rpc_status.from_call(err)
     except ValueError:  # details that contradict the call's own code and message
         return []
+    return list(status.details) if status is not None else []
+
+
+def _reason(err: grpc.RpcError) -> str:
+    """The google.rpc.ErrorInfo reason the service attached, or ""."""
+    for detail in _status_details(err):
+        if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
+            info = error_details_pb2.ErrorInfo()
+            detail.Unpack(info)
+            return info.reason
+    return ""
+
+
+def _duplicates(err: grpc.RpcError) -> dict[str, list[dict]]:
+    """The likely duplicates an ALREADY_EXISTS of contacts lists, as `duplicates` beside the error; {} when none."""
+    if err.code() != grpc.StatusCode.ALREADY_EXISTS:
+        return {}
+    candidates = []
+    for detail in _status_details(err):
+        if detail.Is(duplicates_pb2.DuplicatesFound.DESCRIPTOR):
+            found = duplicates_pb2.DuplicatesFound()
+            detail.Unpack(found)
+            candidates += [contacts_mappers.candidate_from_proto(c).model_dump() for c in found.candidates]
+    return {"duplicates": candidates} if candidates else {}
+
+
+def _field_violations(err: grpc.RpcError, body_field: str) -> list[FieldViolation]:
     violations: list[FieldViolation] = []
-    for detail in status.details if status is not None else ():
+    for detail in _status_details(err):
         if detail.Is(error_details_pb2.BadRequest.DESCRIPTOR):
             bad_request = error_details_pb2.BadRequest()
             detail.Unpack(bad_request)

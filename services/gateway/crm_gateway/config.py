@@ -14,6 +14,7 @@ class GatewaySettings(settings.CommonSettings):
     http_host: str = "0.0.0.0"
     contacts_addr: str = "127.0.0.1:50051"
     notifications_addr: str = "127.0.0.1:50055"
+    sales_addr: str = "127.0.0.1:50052"
     # Per downstream call; a request that composes several calls makes them concurrently.
     deadline_seconds: float = 5.0
 

@@ -41,6 +41,8 @@ class ApiError(Exception):
         message: str,
         violations: Iterable[FieldViolation] = (),
         headers: Mapping[str, str] | None = None,
+        extra: Mapping[str, object] | None = None,
+        reason: str = "",
     ):
         super().__init__(message)
         self.status = status
@@ -48,6 +50,10 @@ class ApiError(Exception):
         self.message = message
         self.violations = list(violations)
         self.headers = dict(headers or {})
+        # Members of the error body beside `error`, e.g. the `duplicates` of a conflict.
+        self.extra = dict(extra or {})
+        # The downstream service's machine-readable cause (google.rpc.ErrorInfo.reason), e.g. STALE_VERSION.
+        self.reason = reason
 
     @classmethod
     def unauthenticated(cls, message: str) -> "ApiError":
@@ -55,7 +61,7 @@ class ApiError(Exception):
 
     def response(self, **extra) -> JSONResponse:
         body = ErrorResponse(error=ErrorDetail(code=self.code, message=self.message, field_violations=self.violations))
-        return JSONResponse({**body.model_dump(), **extra}, status_code=self.status, headers=self.headers or None)
+        return JSONResponse({**body.model_dump(), **self.extra, **extra}, status_code=self.status, headers=self.headers or None)
 
 
 def field_path(loc: Sequence[str | int]) -> str:

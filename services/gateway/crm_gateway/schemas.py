@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_serializer, model_validator
 from pydantic_core import PydanticCustomError
 
 EmailKind = Literal["work", "personal", "other"]
@@ -24,6 +24,10 @@ NotificationStatus = Literal["unspecified", "queued", "sending", "sent", "delive
 PhoneOutcome = Literal["reached", "no_answer", "call_back", "refused", "interested"]
 PhoneOutcomeOut = Literal["unspecified", "reached", "no_answer", "call_back", "refused", "interested"]
 SuppressionReason = Literal["unsubscribed", "bounced", "complaint", "manual"]
+Lifecycle = Literal["prospect", "customer", "former"]
+LifecycleOut = Literal["unspecified", "prospect", "customer", "former"]
+OriginKind = Literal["advert", "partner", "website", "fair", "campaign", "referral", "event", "import", "other"]
+OriginKindOut = Literal["unspecified", "advert", "partner", "website", "fair", "campaign", "referral", "event", "import", "other"]
 Variables = dict[str, str]
 
 
@@ -77,6 +81,56 @@ class PostalAddressIn(_Input):
     country: str = Field(description="ISO 3166-1 alpha-2; stored upper-case.", examples=["RO"])
 
 
+class OriginIn(_Input):
+    kind: OriginKind = Field(description="Where the record came from.", examples=["fair"])
+    detail: str = Field("", description="E.g. the fair's name or the partner; at most 200 characters.", examples=["Expo 2024"])
+    campaign_id: str = Field("", description="The marketing campaign's id, when there was one.", examples=[""])
+
+
+class Origin(BaseModel):
+    kind: OriginKindOut = Field(examples=["fair"])
+    detail: str = Field(examples=["Expo 2024"])
+    campaign_id: str = Field(examples=[""])
+
+
+class Money(_Input):
+    amount_minor: int = Field(description="Integer minor units (cents): 12.50 EUR is 1250.", examples=[1250])
+    currency: str = Field(description="ISO 4217, e.g. RON, EUR.", examples=["EUR"])
+
+
+class Anniversary(_Input):
+    label: str = Field(description="1..100 characters, unique per person.", examples=["wedding"])
+    date: str = Field(description="YYYY-MM-DD.", examples=["2015-06-20"])
+
+
+_VALUE_MEMBERS = ("text", "number", "money", "date", "bool_value", "choice", "choices")
+
+
+class CustomFieldValue(_Input):
+    """One custom field value: exactly the member of the field's type (none, or an empty text or list, removes the value)."""
+
+    text: str | None = Field(None, description="text fields.", examples=["normal"])
+    number: str | None = Field(None, description="number fields: a decimal string, never floating point.", examples=["12.5"])
+    money: Money | None = Field(None, description="money fields.")
+    date: str | None = Field(None, description="date fields: YYYY-MM-DD.", examples=["2024-01-31"])
+    bool_value: bool | None = Field(None, description="bool fields.", examples=[True])
+    choice: str | None = Field(None, description="choice fields: an option's key.", examples=["gold"])
+    choices: list[str] | None = Field(None, description="multi_choice fields: option keys, in order.", examples=[["a", "b"]])
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"number": "12.5"}, {"choices": ["hotels", "spa"]}]})
+
+    @model_validator(mode="after")
+    def _one_member(self) -> "CustomFieldValue":
+        if sum(getattr(self, name) is not None for name in _VALUE_MEMBERS) > 1:
+            raise PydanticCustomError("custom_field_value", "must set at most one of " + ", ".join(_VALUE_MEMBERS))
+        return self
+
+    @model_serializer(mode="wrap")
+    def _only_the_member(self, handler):
+        # Answers carry the one member that is set, as requests do.
+        return {name: value for name, value in handler(self).items() if value is not None}
+
+
 class PersonCreate(_Input):
     """A new person."""
 
@@ -93,6 +147,17 @@ class PersonCreate(_Input):
     preferred_language: str = Field("", description="A BCP 47 language tag; stored in canonical case.", examples=["en-GB"])
     time_zone: str = Field("", description="An IANA time zone; quiet hours follow it.", examples=["Europe/London"])
     addresses: list[PostalAddressIn] = Field(default_factory=list, description="Postal addresses, preferred first.")
+    birth_date: str = Field("", description="YYYY-MM-DD; empty when unknown.", examples=["1815-12-10"])
+    name_day: str = Field("", description="MM-DD.", examples=["12-06"])
+    anniversaries: list[Anniversary] = Field(default_factory=list)
+    tags: list[str] = Field(
+        default_factory=list, description="At most 50, 1..100 characters, unique ignoring case, in this order.", examples=[["VIP"]]
+    )
+    lifecycle: Lifecycle | None = Field(None, description="Where the person is in the relationship; unset when omitted.")
+    origin: OriginIn | None = Field(None, description="Where the record came from.")
+    custom_fields: dict[str, CustomFieldValue] = Field(
+        default_factory=dict, description="Values by custom field key (`GET /v1/custom-fields`)."
+    )
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -157,6 +222,17 @@ class Person(BaseModel):
     preferred_language: str = Field(description="BCP 47; empty when not known.", examples=["en-GB"])
     time_zone: str = Field(description="IANA; empty when not known.", examples=["Europe/London"])
     addresses: list[PostalAddress]
+    birth_date: str = Field("", description="YYYY-MM-DD; empty when unknown.", examples=["1815-12-10"])
+    name_day: str = Field("", description="MM-DD; empty when unknown.", examples=["12-06"])
+    anniversaries: list[Anniversary] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list, examples=[["VIP"]])
+    lifecycle: LifecycleOut = Field("unspecified", examples=["customer"])
+    origin: Origin | None = Field(None, description="Null when not known.")
+    custom_fields: dict[str, CustomFieldValue] = Field(default_factory=dict, description="Values by custom field key.")
+    erased: bool = Field(False, description="True once erased under data-protection law: nothing personal is left.")
+    erase_time: datetime | None = Field(None, description="RFC 3339, UTC; null unless erased.")
+    merged_into: str = Field("", description="The survivor's id when this record was merged into another one.")
+    etag: str = Field("", description="Changes with every write; send it as `If-Match` to refuse overwriting someone else's change.")
 
 
 class PersonList(BaseModel):
