@@ -39,6 +39,19 @@ def postgres_database(prefix: str = "crm_bench") -> Iterator[str]:
         admin.dispose()
 
 
+@contextlib.contextmanager
+def kept_postgres_database(name: str) -> Iterator[str]:
+    """The URL of the PostgreSQL database `name`, created when missing and kept afterwards."""
+    import sqlalchemy as sa
+
+    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.exec_driver_sql("SELECT 1 FROM pg_database WHERE datname = %(n)s", {"n": name}).first():
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    yield sa.make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+
+
 def person_fields(i: int) -> dict:
     """Arguments of Person.create / commands.CreatePerson for the i-th benchmark person: 2 emails, 1 phone, 2 consents."""
     return {
