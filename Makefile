@@ -3,9 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
-PACKAGES := proto libs/chassis services/contacts services/notifications services/gateway
+PACKAGES := proto libs/chassis services/contacts services/notifications services/sales services/gateway
 
-.PHONY: setup system run test proto lint clean
+.PHONY: setup system run test proto docs lint clean
 
 $(INSTALLED): constraints.txt requirements-dev.txt $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,9 @@ test: $(INSTALLED)
 
 proto: $(INSTALLED)
 	$(BIN)/python tools/gen_proto.py
+
+docs: $(INSTALLED)
+	$(BIN)/python tools/roles_doc.py
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

@@ -20,7 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-BACKENDS = ("contacts", "notifications")
+BACKENDS = ("contacts", "notifications", "sales")
 
 
 @dataclass
@@ -51,9 +51,13 @@ class Suite:
             Part("contacts-worker", [_script("crm-contacts"), "worker"], "AMQP consumer"),
             Part("notifications", [_script("crm-notifications"), "serve"], f"grpc://127.0.0.1:{port('CRM_NOTIFICATIONS_GRPC_PORT', 50055)}"),
             Part("notifications-worker", [_script("crm-notifications"), "worker"], "AMQP consumer"),
+            Part("sales", [_script("crm-sales"), "serve"], f"grpc://127.0.0.1:{port('CRM_SALES_GRPC_PORT', 50052)}"),
+            Part("sales-worker", [_script("crm-sales"), "worker"], "AMQP consumer"),
             Part("gateway", [_script("crm-gateway"), "serve"], f"http://127.0.0.1:{port('CRM_GATEWAY_HTTP_PORT', 8080)} (OpenAPI at /docs)"),
         ]
         self.env.setdefault("CRM_NOTIFICATIONS_SMTP_PORT", port("CRM_SMTP_SINK_PORT", 1025))
+        # Sales converts leads through the contacts server this suite starts, wherever its port is.
+        self.env.setdefault("CRM_SALES_CONTACTS_TARGET", f"127.0.0.1:{port('CRM_CONTACTS_GRPC_PORT', 50051)}")
         # SMS and fax go to the local fake provider unless a real one is configured.
         providers = f"http://127.0.0.1:{port('CRM_FAKE_PROVIDERS_PORT', 8025)}"
         for channel, sender in (("SMS", "CRM"), ("FAX", "+40211234567")):

@@ -30,12 +30,15 @@ def test_every_service_has_health_reflection_and_access_rules():
     """Every RPC in proto/ has a role rule in its servicer (the server refuses to start otherwise)."""
     from crm.contacts.v1 import contacts_pb2
     from crm.notifications.v1 import notifications_pb2
+    from crm.sales.v1 import sales_pb2
     from crm_contacts.entrypoints.grpc_servicer import ContactsServicer
     from crm_notifications.entrypoints.grpc_servicer import NotificationsServicer
+    from crm_sales.entrypoints.grpc_servicer import SalesServicer
 
     for module, service, servicer in (
         (contacts_pb2, "ContactsService", ContactsServicer),
         (notifications_pb2, "NotificationsService", NotificationsServicer),
+        (sales_pb2, "SalesService", SalesServicer),
     ):
         methods = {m.name for m in module.DESCRIPTOR.services_by_name[service].methods}
         assert methods == set(servicer.ROLES), f"{service}: rules for {sorted(servicer.ROLES)}, methods {sorted(methods)}"

@@ -106,7 +106,7 @@ def parse_dockerfile(path: Path) -> list[Stage]:
     return stages
 
 
-SERVICES = ("contacts", "notifications", "gateway")
+SERVICES = ("contacts", "notifications", "sales", "gateway")
 
 
 @pytest.fixture(scope="session")

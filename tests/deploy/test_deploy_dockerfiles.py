@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SERVICES = ("contacts", "notifications", "gateway")
+SERVICES = ("contacts", "notifications", "sales", "gateway")
 BASE_IMAGE = "python:3.11-slim"
 
 pytestmark = pytest.mark.parametrize("service", SERVICES)

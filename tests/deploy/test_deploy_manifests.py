@@ -24,20 +24,26 @@ DEPLOYMENTS = {
     "contacts-worker": ("contacts", "worker", "crm-contacts"),
     "notifications": ("notifications", "grpc", "crm-notifications"),
     "notifications-worker": ("notifications", "worker", "crm-notifications"),
+    "sales": ("sales", "grpc", "crm-sales"),
+    "sales-worker": ("sales", "worker", "crm-sales"),
     "gateway": ("gateway", "gateway", "crm-gateway"),
 }
-GRPC_PORTS = {"contacts": 50051, "notifications": 50055}
+GRPC_PORTS = {"contacts": 50051, "notifications": 50055, "sales": 50052}
+# Who may call each gRPC server besides the gateway: sales converts leads through contacts.
+GRPC_CALLERS = {"contacts": {"sales"}}
 METRICS_PORTS = {
     "contacts": 9051,
     "contacts-worker": 9151,
     "notifications": 9055,
     "notifications-worker": 9155,
+    "sales": 9052,
+    "sales-worker": 9152,
     "gateway": 8080,
 }
 GATEWAY_PORT = 8080
-SERVICE_PORTS = {"contacts": 50051, "notifications": 50055, "gateway": GATEWAY_PORT}
+SERVICE_PORTS = {"contacts": 50051, "notifications": 50055, "sales": 50052, "gateway": GATEWAY_PORT}
 SUBCOMMANDS = {"grpc": "serve", "worker": "worker", "gateway": "serve"}
-CONFIGMAPS = {"contacts-config", "notifications-config", "gateway-config"}
+CONFIGMAPS = {"contacts-config", "notifications-config", "sales-config", "gateway-config"}
 
 # Every service verifies JWTs itself with the public key; nothing in the cluster issues them.
 SHARED_ENV = {
@@ -118,6 +124,7 @@ GATEWAY_ENV = {
     "CRM_GATEWAY_HTTP_PORT",
     "CRM_GATEWAY_CONTACTS_ADDR",
     "CRM_GATEWAY_NOTIFICATIONS_ADDR",
+    "CRM_GATEWAY_SALES_ADDR",
     "CRM_GATEWAY_DEADLINE_SECONDS",
 }
 # The gateway only verifies tokens and talks gRPC: no signing key, no broker.
@@ -129,6 +136,8 @@ EXPECTED_ENV = {
     "notifications": SHARED_ENV | BACKEND_ENV["notifications"] | CHANNEL_ENV,
     "notifications-worker": SHARED_ENV | BACKEND_ENV["notifications"] | CHANNEL_ENV
     | set(SENDER_SECRETS) | {LETTER_SPOOL_ENV},
+    "sales": SHARED_ENV | BACKEND_ENV["sales"] | {"CRM_SALES_CONTACTS_TARGET"},
+    "sales-worker": SHARED_ENV | BACKEND_ENV["sales"],
     "gateway": SHARED_ENV | GATEWAY_ENV,
 }
 # Credentials must come from Secrets, never from a ConfigMap or a literal.
@@ -136,6 +145,7 @@ SECRET_ENV = {
     "CRM_AMQP_URL",
     "CRM_CONTACTS_DATABASE_URL",
     "CRM_NOTIFICATIONS_DATABASE_URL",
+    "CRM_SALES_DATABASE_URL",
     *SENDER_SECRETS,
 }
 # *_FILE env var -> (path, Secret, key) that must be mounted there.
@@ -788,8 +798,11 @@ def test_network_policies_only_in_production(objects, target):
 
     for name, port in GRPC_PORTS.items():
         assert allowed(pods[name], port, pods["gateway"]), f"gateway -> {name}:{port}"
-        for peer in (outside, stranger, monitoring, *(p for n, p in pods.items() if n != "gateway")):
-            assert not allowed(pods[name], port, peer), f"{name}:{port} must only accept the gateway"
+        callers = GRPC_CALLERS.get(name, set())
+        for caller in callers:
+            assert allowed(pods[name], port, pods[caller]), f"{caller} -> {name}:{port}"
+        for peer in (outside, stranger, monitoring, *(p for n, p in pods.items() if n != "gateway" and n not in callers)):
+            assert not allowed(pods[name], port, peer), f"{name}:{port} must only accept the gateway and {sorted(callers)}"
 
     for name, port in METRICS_PORTS.items():
         assert allowed(pods[name], port, monitoring), f"monitoring -> {name}:{port}"

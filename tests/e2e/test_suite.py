@@ -6,6 +6,7 @@ between contacts and the broker so that a test can take the broker away.
 """
 from __future__ import annotations
 
+import itertools
 import json
 import mailbox
 import time
@@ -75,11 +76,11 @@ class Running:
 
 def _backend_urls(backend: str, tmp: Path, created: list[str]) -> dict[str, str]:
     if backend == "sqlite":
-        return {s: f"sqlite:///{tmp / f'{s}.db'}" for s in ("contacts", "notifications")}
+        return {s: f"sqlite:///{tmp / f'{s}.db'}" for s in ("contacts", "notifications", "sales")}
     admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     urls = {}
     with admin.connect() as conn:
-        for service in ("contacts", "notifications"):
+        for service in ("contacts", "notifications", "sales"):
             name = f"crm_e2e_{service}_{uuid.uuid4().hex[:8]}"
             conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
             created.append(name)
@@ -104,7 +105,7 @@ def running(request, tmp_path_factory):
     collector = TraceCollector()
     created_dbs: list[str] = []
     urls = _backend_urls(backend, var, created_dbs)
-    ports = {name: str(free_port()) for name in ("CONTACTS_GRPC", "NOTIFICATIONS_GRPC", "GATEWAY_HTTP", "SMTP_SINK", "FAKE_PROVIDERS")}
+    ports = {name: str(free_port()) for name in ("CONTACTS_GRPC", "NOTIFICATIONS_GRPC", "SALES_GRPC", "GATEWAY_HTTP", "SMTP_SINK", "FAKE_PROVIDERS")}
     env = {
         "CRM_VAR_DIR": str(var),
         "CRM_SUITE_CWD": str(var),
@@ -112,6 +113,7 @@ def running(request, tmp_path_factory):
         "CRM_CONTACTS_AMQP_URL": proxied_amqp,  # contacts reaches the broker only through the proxy
         "CRM_CONTACTS_DATABASE_URL": urls["contacts"],
         "CRM_NOTIFICATIONS_DATABASE_URL": urls["notifications"],
+        "CRM_SALES_DATABASE_URL": urls["sales"],
         **{f"CRM_{k}_PORT": v for k, v in ports.items()},
         "CRM_NOTIFICATIONS_SMTP_PORT": ports["SMTP_SINK"],
         "CRM_GATEWAY_CONTACTS_ADDR": f"127.0.0.1:{ports['CONTACTS_GRPC']}",
@@ -170,8 +172,15 @@ def _ready(handle: Running) -> bool:
     return True
 
 
+# Every test's person is somebody else: the same name or phone twice would be refused as a likely duplicate.
+_SOMEBODY = itertools.count()
+FAMILY_NAMES = ("Pop", "Ionescu", "Dumitrescu", "Stanciu", "Munteanu", "Constantinescu", "Marinescu", "Tudorache", "Georgescu", "Florea")
+
+
 def new_person(email: str, *, consent: bool = True) -> dict:
-    body = {"given_name": "Ana", "family_name": "Pop", "emails": [{"address": email, "kind": "work"}], "phones": [{"number": "+40721234567", "kind": "mobile"}]}
+    n = next(_SOMEBODY)
+    family = FAMILY_NAMES[n % len(FAMILY_NAMES)] + ("" if n < len(FAMILY_NAMES) else f"-{n}")
+    body = {"given_name": "Ana", "family_name": family, "emails": [{"address": email, "kind": "work"}], "phones": [{"number": f"+407212345{n:02d}", "kind": "mobile"}]}
     if consent:
         body["consents"] = [{"channel": "email", "purpose": "service", "granted": True, "source": "web form"}]
     return body
@@ -179,12 +188,13 @@ def new_person(email: str, *, consent: bool = True) -> dict:
 
 def test_a_new_person_with_consent_gets_one_welcome_email_and_the_view_composes_it(running):
     email = f"ana-{uuid.uuid4().hex[:6]}@example.com"
-    created = running.http.post("/v1/persons", json=new_person(email), headers=running.auth())
+    body = new_person(email)
+    created = running.http.post("/v1/persons", json=body, headers=running.auth())
     assert created.status_code == 201, created.text
     person = created.json()
     assert created.headers["location"].endswith(f"/v1/persons/{person['id']}")
     mail = wait_for(lambda: running.mail_to(email), what="the welcome email")
-    assert mail[0]["Subject"] == "Welcome, Ana Pop"
+    assert mail[0]["Subject"] == f"Welcome, Ana {body['family_name']}"
     view = wait_for(
         lambda: (v := running.http.get(f"/v1/persons/{person['id']}", headers=running.auth()).json())["notifications"] and v,
         what="the notification in the composed view",
