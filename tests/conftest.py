@@ -17,6 +17,8 @@ from urllib.parse import quote
 import pytest
 import sqlalchemy as sa
 
+pytest.register_assert_rewrite("tests.grpc_testing")  # its asserts explain themselves like a test's
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # tools/ (smtp sink, suite runner, proto generator)
 
@@ -121,6 +123,16 @@ def jwt_keys(tmp_path_factory):
             return self.issuer.issue(user, roles, **claims)
 
     return Keys()
+
+
+@pytest.fixture
+def as_user(jwt_keys):
+    """Call metadata carrying a bearer token of a user with the given roles, team and territory."""
+
+    def metadata(user="alice", roles=("sales",), team="north", territory="ro"):
+        return [("authorization", f"Bearer {jwt_keys.token(user, roles, team=team, territory=territory)}")]
+
+    return metadata
 
 
 @pytest.fixture

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import grpc
 from google.protobuf import field_mask_pb2
+from google.rpc import error_details_pb2
+from grpc_status import rpc_status
 
 from crm.contacts.v1 import contacts_pb2 as pb
 from tests.grpc_testing import TIMEOUT, bad_fields, failure
@@ -35,6 +37,9 @@ def test_create_and_update_with_field_mask_and_etag(stub, as_user):
 
     stale = failure(stub.UpdatePerson, pb.UpdatePersonRequest(person=change, update_mask=mask("family_name")), alice)
     assert stale.code() == grpc.StatusCode.FAILED_PRECONDITION
+    [detail] = rpc_status.from_call(stale).details
+    reason = error_details_pb2.ErrorInfo()
+    assert detail.Unpack(reason) and reason.reason == "STALE_VERSION"  # callers act on it without parsing the message
     history = stub.ListPersonHistory(pb.ListPersonHistoryRequest(person_id=created.id), metadata=alice, timeout=TIMEOUT)
     assert history.entries[0].summary == "Changed: family name, lifecycle"
 
