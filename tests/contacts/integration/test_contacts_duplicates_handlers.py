@@ -478,6 +478,12 @@ def test_merging_accounts_moves_everything_to_the_survivor_and_undo_restores_it(
     assert len([e for e in history if e.kind == "AccountCreated"]) == 2
     with pytest.raises(FailedPrecondition):
         accounts.update_account(UpdateAccount(other.id, {"industry": "x"}, ("industry",)), app.uow(), ALICE)
+    with pytest.raises(FailedPrecondition):  # a tombstone takes no new links, relations or children
+        relations.link_person_to_account(LinkPersonToAccount(ana.id, other.id, {}), app.uow(), ALICE)
+    with pytest.raises(FailedPrecondition):
+        relations.relate(Relate("account", partner.id, other.id, "partner"), app.uow(), ALICE)
+    with pytest.raises(InvalidArgument):
+        account("Carpati Trans Iasi", parent_id=other.id, parent_kind="branch")
     assert other.id not in {m.person_id for m in duplicates.find_account_duplicates(app.uow, ALICE, account_id=survivor.id)}
     with pytest.raises(NotFound):
         duplicates.undo_account_merge(app.uow, BOB, record.id)

@@ -101,6 +101,9 @@ def _check_parent(uow: ContactsUnitOfWork, viewer: Viewer, account_id: str, pare
     if parent is None or not parent.is_visible_to(viewer):
         problems.add("parent_id", f"account {parent_id} not found")
         return
+    if parent.merged_into:  # duplicates: a tombstone
+        problems.add("parent_id", f"account {parent_id} was merged into {parent.merged_into}; use that account")
+        return
     check_parent(account_id, parent_id, uow.accounts.ancestors, problems)
 
 

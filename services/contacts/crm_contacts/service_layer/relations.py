@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from crm_chassis import paging
 from crm_chassis.access import Viewer
-from crm_chassis.errors import AlreadyExists, InvalidArgument, NotFound, Violations
+from crm_chassis.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound, Violations
 from crm_chassis.idempotency import check_request_id
 from crm_contacts.domain import events
 from crm_contacts.domain.accounts import Account
@@ -53,10 +53,12 @@ def _person(uow: ContactsUnitOfWork, viewer: Viewer, person_id: str, *, writing:
     return person
 
 
-def _account(uow: ContactsUnitOfWork, viewer: Viewer, account_id: str, *, lock: bool = False) -> Account:
+def _account(uow: ContactsUnitOfWork, viewer: Viewer, account_id: str, *, lock: bool = False, writing: bool = False) -> Account:
     account = uow.accounts.get(account_id, for_update=lock)
     if account is None or not account.is_visible_to(viewer):
         raise NotFound(f"account {account_id} not found")
+    if writing and account.merged_into:  # duplicates: a tombstone takes no new relations
+        raise FailedPrecondition(f"account {account_id} was merged into {account.merged_into}; use that account")
     return account
 
 
@@ -79,7 +81,7 @@ def link_person_to_account(cmd: LinkPersonToAccount, uow: ContactsUnitOfWork, vi
         if earlier is not None:
             return _visible_link(uow, viewer, earlier, writing=False)[0]
         person = _person(uow, viewer, link.person_id, writing=True)
-        account = _account(uow, viewer, link.account_id, lock=True)  # links of one account are made one at a time
+        account = _account(uow, viewer, link.account_id, lock=True, writing=True)  # links of one account are made one at a time
         today = utcnow().date()
         if link.is_current(today) and uow.relations.current_links(link.person_id, link.account_id, today):
             raise AlreadyExists(f"person {link.person_id} is already linked to account {link.account_id}; change that link instead")
@@ -167,7 +169,7 @@ def _record(uow: ContactsUnitOfWork, viewer: Viewer, kind: str, record_id: str, 
     """The record's display name; NOT_FOUND when missing or hidden."""
     if kind == "person":
         return _person(uow, viewer, record_id, writing=writing).display_name
-    return _account(uow, viewer, record_id).name
+    return _account(uow, viewer, record_id, writing=writing).name
 
 
 def relate(cmd: Relate, uow: ContactsUnitOfWork, viewer: Viewer) -> Relation:
