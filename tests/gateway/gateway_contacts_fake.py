@@ -64,6 +64,9 @@ CONTACTS_AREA_ROLES = {
     "MergePersons": WRITERS,
     "GetPersonMerge": READERS,
     "UndoMerge": WRITERS,
+    "MergeAccounts": WRITERS,
+    "GetAccountMerge": READERS,
+    "UndoAccountMerge": WRITERS,
     "CreateImportMapping": WRITERS,
     "GetImportMapping": WRITERS,
     "ListImportMappings": WRITERS,
@@ -144,6 +147,7 @@ class ContactsAreasFake:
     scans: dict[str, duplicates_pb2.DuplicateScan] = field(default_factory=dict)
     pairs: dict[str, duplicates_pb2.DuplicatePair] = field(default_factory=dict)
     merges: dict[str, duplicates_pb2.PersonMerge] = field(default_factory=dict)
+    account_merges: dict[str, duplicates_pb2.AccountMerge] = field(default_factory=dict)
     import_mappings: dict[str, transfer_pb2.ImportMapping] = field(default_factory=dict)
     imports: dict[str, transfer_pb2.ImportJob] = field(default_factory=dict)
     # Each import's file as the parts it arrived in.
@@ -154,6 +158,8 @@ class ContactsAreasFake:
     export_fails_later: Exception | None = None
     # Persons whose writes answer ALREADY_EXISTS with these candidates (unless allow_duplicates).
     duplicates_of: dict[str, list[duplicates_pb2.DuplicateCandidate]] = field(default_factory=dict)
+    # Accounts written with this name answer ALREADY_EXISTS with these candidates (unless allow_duplicates).
+    account_duplicates_named: dict[str, list[duplicates_pb2.AccountDuplicateCandidate]] = field(default_factory=dict)
 
     # -- persons --------------------------------------------------------------------------------------------------
 
@@ -263,11 +269,18 @@ class ContactsAreasFake:
             if " " in website.url:
                 bad.add(f"account.websites[{i}].url", "is not an http(s) URL")
 
+    def _check_account_duplicates(self, name: str, allow_duplicates: bool) -> None:
+        candidates = self.account_duplicates_named.get(name)
+        if candidates and not allow_duplicates:
+            found = duplicates_pb2.DuplicatesFound(account_candidates=candidates)
+            raise errors.AlreadyExists("the account looks like others", details=(found,))
+
     def CreateAccount(self, request, context):
         self._called(request)
         bad = errors.Violations()
         self._check_account(request.account, ("name", "parent", "websites"), bad)
         bad.raise_if_any()
+        self._check_account_duplicates(request.account.name, request.allow_duplicates)
         if request.account.parent_id:
             self._account(request.account.parent_id)
         account = accounts_pb2.Account()
@@ -298,11 +311,14 @@ class ContactsAreasFake:
     def UpdateAccount(self, request, context):
         self._called(request)
         stored = self._account(request.account.id)
+        if stored.merged_into:
+            raise errors.FailedPrecondition(f"account {stored.id} was merged into {stored.merged_into}")
         _check_etag("account", stored, request.account.etag)
         paths = list(request.update_mask.paths)
         bad = errors.Violations()
         self._check_account(request.account, paths, bad)
         bad.raise_if_any()
+        self._check_account_duplicates(request.account.name if "name" in paths else stored.name, request.allow_duplicates)
         fields = [p for p in paths if p != "parent"] + (["parent_id", "parent_kind"] if "parent" in paths else [])
         _apply_mask(stored, request.account, fields)
         _bump(stored)
@@ -645,7 +661,8 @@ class ContactsAreasFake:
         pair.decide_time.CopyFrom(now())
         return pair
 
-    def MergePersons(self, request, context):
+    def _merge(self, request, get, merges: dict, lineage):
+        """MergePersons and MergeAccounts: `get` finds a record (NOT_FOUND otherwise), `lineage` is the merge's message."""
         self._called(request)
         bad = errors.Violations()
         if not request.merged_ids:
@@ -658,14 +675,15 @@ class ContactsAreasFake:
             if chosen not in ids:
                 bad.add(f"field_choices.{name}", "is not one of the records merged")
         bad.raise_if_any()
-        for person_id in ids:
-            self._person(person_id)
-        survivor = self.persons[request.survivor_id]
+        for record_id in ids:
+            if get(record_id).merged_into:
+                raise errors.FailedPrecondition(f"{record_id} was merged already")
+        survivor = get(request.survivor_id)
         for name, chosen in request.field_choices.items():
-            setattr(survivor, name, getattr(self.persons[chosen], name))
+            setattr(survivor, name, getattr(get(chosen), name))
         for merged in request.merged_ids:
-            self.persons[merged].merged_into = survivor.id
-        merge = duplicates_pb2.PersonMerge(
+            get(merged).merged_into = survivor.id
+        merge = lineage(
             id=new_id(),
             survivor_id=survivor.id,
             merged_ids=request.merged_ids,
@@ -673,27 +691,42 @@ class ContactsAreasFake:
             merge_time=now(),
             undoable=True,
         )
-        self.merges[merge.id] = merge
+        merges[merge.id] = merge
         return merge
 
-    def GetPersonMerge(self, request, context):
+    def _lineage(self, request, merges: dict, merge_id: str):
         self._called(request)
-        if request.id not in self.merges:
-            raise errors.NotFound(f"no merge {request.id}")
-        return self.merges[request.id]
+        if merge_id not in merges:
+            raise errors.NotFound(f"no merge {merge_id}")
+        return merges[merge_id]
 
-    def UndoMerge(self, request, context):
-        self._called(request)
-        if request.merge_id not in self.merges:
-            raise errors.NotFound(f"no merge {request.merge_id}")
-        merge = self.merges[request.merge_id]
+    def _undo(self, request, get, merges: dict):
+        merge = self._lineage(request, merges, request.merge_id)
         if not merge.undoable:
             raise errors.FailedPrecondition("the merge cannot be undone: it was undone already or the survivor changed")
         for merged in merge.merged_ids:
-            self.persons[merged].merged_into = ""
+            get(merged).merged_into = ""
         merge.undoable, merge.undone_by = False, auth.current_principal().subject
         merge.undo_time.CopyFrom(now())
         return merge
+
+    def MergePersons(self, request, context):
+        return self._merge(request, self._person, self.merges, duplicates_pb2.PersonMerge)
+
+    def GetPersonMerge(self, request, context):
+        return self._lineage(request, self.merges, request.id)
+
+    def UndoMerge(self, request, context):
+        return self._undo(request, self._person, self.merges)
+
+    def MergeAccounts(self, request, context):
+        return self._merge(request, self._account, self.account_merges, duplicates_pb2.AccountMerge)
+
+    def GetAccountMerge(self, request, context):
+        return self._lineage(request, self.account_merges, request.id)
+
+    def UndoAccountMerge(self, request, context):
+        return self._undo(request, self._account, self.account_merges)
 
     # -- import and export ----------------------------------------------------------------------------------------
 

@@ -25,6 +25,14 @@ from crm_gateway.edge import API_ERRORS, Caller
 
 # The update mask names the parent as one field: an account moves to another parent with its kind.
 _MASK_NAMES = {"parent_id": "parent", "parent_kind": "parent"}
+DUPLICATES = {
+    409: {
+        "model": cs.AccountDuplicatesConflict,
+        "description": "ALREADY_EXISTS: the account looks like others, listed in `duplicates` (repeat with "
+        "`allow_duplicates=true` to write anyway); FAILED_PRECONDITION: the account cannot be changed (merged)",
+    }
+}
+AllowDuplicates = Annotated[bool, Query(description="Write even when the result looks like a duplicate of another account.")]
 Recursive = Annotated[bool, Query(description="Every level below (depth first) instead of the direct children only.")]
 
 
@@ -39,11 +47,16 @@ def routes(contacts: contacts_pb2_grpc.ContactsServiceStub, timeout: float) -> A
         summary="Create an account",
         description="Publishes `AccountCreated`. The account belongs to the caller and, unless the body says otherwise, "
         "to the caller's team and territory.",
-        responses={**API_ERRORS, **NOT_FOUND},
+        responses={**API_ERRORS, **NOT_FOUND, **DUPLICATES},
     )
-    async def create_account(body: cs.AccountCreate, principal: Caller, request: Request, response: Response) -> cs.Account:
+    async def create_account(
+        body: cs.AccountCreate, principal: Caller, request: Request, response: Response, allow_duplicates: AllowDuplicates = False
+    ) -> cs.Account:
         created = await call(
-            contacts.CreateAccount, accounts_pb2.CreateAccountRequest(account=contacts_mappers.account_to_proto(body)), principal, "account"
+            contacts.CreateAccount,
+            accounts_pb2.CreateAccountRequest(account=contacts_mappers.account_to_proto(body), allow_duplicates=allow_duplicates),
+            principal,
+            "account",
         )
         response.headers["Location"] = request.app.url_path_for("get_account", account_id=created.id)
         set_etag(response, created.etag)
@@ -68,14 +81,20 @@ def routes(contacts: contacts_pb2_grpc.ContactsServiceStub, timeout: float) -> A
         summary="Change some fields of an account",
         description="The JSON keys present are the fields changed; `AccountUpdated` is published with the fields that really "
         "changed. `If-Match` with the `ETag` read refuses to overwrite someone else's change (412).",
-        responses={**API_ERRORS, **NOT_FOUND, **PRECONDITION_FAILED},
+        responses={**API_ERRORS, **NOT_FOUND, **DUPLICATES, **PRECONDITION_FAILED},
     )
     async def update_account(
-        account_id: str, body: cs.AccountPatch, principal: Caller, response: Response, if_match: IfMatch = None
+        account_id: str,
+        body: cs.AccountPatch,
+        principal: Caller,
+        response: Response,
+        if_match: IfMatch = None,
+        allow_duplicates: AllowDuplicates = False,
     ) -> cs.Account:
         request = accounts_pb2.UpdateAccountRequest(
             account=contacts_mappers.account_patch_to_proto(account_id, body, expected_etag(if_match)),
             update_mask=update_mask(body, _MASK_NAMES),
+            allow_duplicates=allow_duplicates,
         )
         updated = await conditional(call(contacts.UpdateAccount, request, principal, "account"), if_match)
         set_etag(response, updated.etag)

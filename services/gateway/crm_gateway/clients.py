@@ -86,7 +86,11 @@ def _reason(err: grpc.RpcError) -> str:
 
 
 def _duplicates(err: grpc.RpcError) -> dict[str, list[dict]]:
-    """The likely duplicates an ALREADY_EXISTS of contacts lists, as `duplicates` beside the error; {} when none."""
+    """The likely duplicates an ALREADY_EXISTS of contacts lists, as `duplicates` beside the error; {} when none.
+
+    A write of a person lists persons ({person_id, display_name, ...}), one of an account accounts ({account_id, name, ...}):
+    one key, so a client reads the candidates of whatever it wrote in the same place.
+    """
     if err.code() != grpc.StatusCode.ALREADY_EXISTS:
         return {}
     candidates = []
@@ -95,6 +99,7 @@ def _duplicates(err: grpc.RpcError) -> dict[str, list[dict]]:
             found = duplicates_pb2.DuplicatesFound()
             detail.Unpack(found)
             candidates += [contacts_mappers.candidate_from_proto(c).model_dump() for c in found.candidates]
+            candidates += [contacts_mappers.account_candidate_from_proto(c).model_dump() for c in found.account_candidates]
     return {"duplicates": candidates} if candidates else {}
 
 

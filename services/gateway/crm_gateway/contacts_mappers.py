@@ -131,6 +131,10 @@ def candidate_from_proto(candidate: duplicates_pb2.DuplicateCandidate) -> cs.Dup
     return from_proto(cs.DuplicateCandidate, candidate)
 
 
+def account_candidate_from_proto(candidate: duplicates_pb2.AccountDuplicateCandidate) -> cs.AccountDuplicateCandidate:
+    return from_proto(cs.AccountDuplicateCandidate, candidate)
+
+
 def probe_to_proto(body: cs.PersonProbe) -> duplicates_pb2.PersonProbe:
     return duplicates_pb2.PersonProbe(
         given_name=body.given_name,

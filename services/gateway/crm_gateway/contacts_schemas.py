@@ -215,6 +215,7 @@ class Account(BaseModel):
     create_time: datetime | None
     update_time: datetime | None
     etag: str = Field(description="Send it as `If-Match` to refuse overwriting someone else's change.")
+    merged_into: str = Field("", description="The survivor's id when this account was merged into another one (a tombstone).")
 
 
 class AccountList(BaseModel):
@@ -515,6 +516,13 @@ class AccountDuplicateCandidates(BaseModel):
     candidates: list[AccountDuplicateCandidate] = Field(description="Best first; only accounts the caller may see.")
 
 
+class AccountDuplicatesConflict(BaseModel):
+    """ALREADY_EXISTS of an account's write: the likely duplicate accounts; repeat with `allow_duplicates=true` to write anyway."""
+
+    error: ErrorDetail
+    duplicates: list[AccountDuplicateCandidate]
+
+
 class DuplicateScanCreate(_Input):
     min_score: float = Field(0, ge=0, le=1, description="Lowest score a pair is kept with; 0 means 0.6.")
 
@@ -563,7 +571,16 @@ class MergeCreate(_Input):
     )
 
 
-class PersonMerge(BaseModel):
+class AccountMergeCreate(MergeCreate):
+    field_choices: dict[str, str] = Field(
+        default_factory=dict,
+        description="Field (name, legal_name, parent, industry, ..., custom_fields.<key>) → id of the account whose value wins; "
+        "`parent` is parent_id and parent_kind together.",
+        examples=[{"legal_name": "0b6f4c1e-9c8e-4b59-8d0e-7f1d6c2a9e11"}],
+    )
+
+
+class _MergeLineage(BaseModel):
     id: str
     survivor_id: str
     merged_ids: list[str]
@@ -571,7 +588,14 @@ class PersonMerge(BaseModel):
     merge_time: datetime | None
     undone_by: str
     undo_time: datetime | None
+
+
+class PersonMerge(_MergeLineage):
     undoable: bool = Field(description="False once the survivor changed, the merge was undone, or a record was erased.")
+
+
+class AccountMerge(_MergeLineage):
+    undoable: bool = Field(description="False once the survivor changed or the merge was undone.")
 
 
 # -- import and export ----------------------------------------------------------------------------------------------

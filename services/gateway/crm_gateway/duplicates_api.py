@@ -2,7 +2,8 @@
 
 Finding duplicates writes nothing: `GET .../{id}/duplicates` for a stored record, `POST /v1/persons:findDuplicates` (or
 `/v1/accounts:findDuplicates`) for a would-be one. A scan is a job: `POST /v1/duplicate-scans` answers 202 with its
-`Location`, to poll. A merge is a resource with its lineage: `POST /v1/person-merges` creates it, `:undo` reverses it.
+`Location`, to poll. A merge is a resource with its lineage: `POST /v1/person-merges` (or `/v1/account-merges`) creates
+it, `:undo` reverses it.
 """
 
 from __future__ import annotations
@@ -33,7 +34,16 @@ def routes(contacts: contacts_pb2_grpc.ContactsServiceStub, timeout: float) -> A
 
     async def find_accounts(request: duplicates_pb2.FindAccountDuplicatesRequest, principal) -> cs.AccountDuplicateCandidates:
         found = await call(contacts.FindAccountDuplicates, request, principal)
-        return cs.AccountDuplicateCandidates(candidates=[from_proto(cs.AccountDuplicateCandidate, c) for c in found.candidates])
+        return cs.AccountDuplicateCandidates(candidates=[contacts_mappers.account_candidate_from_proto(c) for c in found.candidates])
+
+    # A merge of persons and one of accounts differ only in their messages and route names.
+    async def create_merge(rpc, merge_request, lineage, location: str, principal, request: Request, response: Response):
+        merge = await call(rpc, merge_request, principal)
+        response.headers["Location"] = request.app.url_path_for(location, merge_id=merge.id)
+        return from_proto(lineage, merge)
+
+    async def merge_lineage(rpc, lineage_request, lineage, principal):
+        return from_proto(lineage, await call(rpc, lineage_request, principal))
 
     @router.get(
         "/v1/persons/{person_id}/duplicates",
@@ -158,9 +168,8 @@ def routes(contacts: contacts_pb2_grpc.ContactsServiceStub, timeout: float) -> A
         responses={**API_ERRORS, **NOT_FOUND, **CONFLICT},
     )
     async def merge_persons(body: cs.MergeCreate, principal: Caller, request: Request, response: Response) -> cs.PersonMerge:
-        merge = await call(contacts.MergePersons, duplicates_pb2.MergePersonsRequest(**contacts_mappers.values_of(body)), principal)
-        response.headers["Location"] = request.app.url_path_for("get_person_merge", merge_id=merge.id)
-        return from_proto(cs.PersonMerge, merge)
+        merge_request = duplicates_pb2.MergePersonsRequest(**contacts_mappers.values_of(body))
+        return await create_merge(contacts.MergePersons, merge_request, cs.PersonMerge, "get_person_merge", principal, request, response)
 
     @router.get(
         "/v1/person-merges/{merge_id}",
@@ -169,8 +178,7 @@ def routes(contacts: contacts_pb2_grpc.ContactsServiceStub, timeout: float) -> A
         responses={**API_ERRORS, **NOT_FOUND},
     )
     async def get_person_merge(merge_id: str, principal: Caller) -> cs.PersonMerge:
-        merge = await call(contacts.GetPersonMerge, duplicates_pb2.GetPersonMergeRequest(id=merge_id), principal)
-        return from_proto(cs.PersonMerge, merge)
+        return await merge_lineage(contacts.GetPersonMerge, duplicates_pb2.GetPersonMergeRequest(id=merge_id), cs.PersonMerge, principal)
 
     @router.post(
         "/v1/person-merges/{merge_id}:undo",
@@ -180,7 +188,40 @@ def routes(contacts: contacts_pb2_grpc.ContactsServiceStub, timeout: float) -> A
         responses={**API_ERRORS, **NOT_FOUND, **CONFLICT},
     )
     async def undo_merge(merge_id: str, principal: Caller) -> cs.PersonMerge:
-        merge = await call(contacts.UndoMerge, duplicates_pb2.UndoMergeRequest(merge_id=merge_id), principal)
-        return from_proto(cs.PersonMerge, merge)
+        return await merge_lineage(contacts.UndoMerge, duplicates_pb2.UndoMergeRequest(merge_id=merge_id), cs.PersonMerge, principal)
+
+    @router.post(
+        "/v1/account-merges",
+        status_code=201,
+        name="merge_accounts",
+        summary="Merge accounts into a survivor, choosing each field's value",
+        description="Registration ids, addresses, phones, emails, websites and tags are united; links to persons, relations, "
+        "subsidiaries and branches, dossier lines and owned products move to the survivor; the merged accounts "
+        "become tombstones (`merged_into`). Every account must be visible to the caller. Publishes `AccountsMerged`.",
+        responses={**API_ERRORS, **NOT_FOUND, **CONFLICT},
+    )
+    async def merge_accounts(body: cs.AccountMergeCreate, principal: Caller, request: Request, response: Response) -> cs.AccountMerge:
+        merge_request = duplicates_pb2.MergeAccountsRequest(**contacts_mappers.values_of(body))
+        return await create_merge(contacts.MergeAccounts, merge_request, cs.AccountMerge, "get_account_merge", principal, request, response)
+
+    @router.get(
+        "/v1/account-merges/{merge_id}",
+        name="get_account_merge",
+        summary="One merge of accounts: its lineage",
+        responses={**API_ERRORS, **NOT_FOUND},
+    )
+    async def get_account_merge(merge_id: str, principal: Caller) -> cs.AccountMerge:
+        return await merge_lineage(contacts.GetAccountMerge, duplicates_pb2.GetAccountMergeRequest(id=merge_id), cs.AccountMerge, principal)
+
+    @router.post(
+        "/v1/account-merges/{merge_id}:undo",
+        name="undo_account_merge",
+        summary="Restore the accounts as they were before a merge",
+        description="Possible while `undoable` is true (409 otherwise); publishes `AccountMergeUndone`.",
+        responses={**API_ERRORS, **NOT_FOUND, **CONFLICT},
+    )
+    async def undo_account_merge(merge_id: str, principal: Caller) -> cs.AccountMerge:
+        request = duplicates_pb2.UndoAccountMergeRequest(merge_id=merge_id)
+        return await merge_lineage(contacts.UndoAccountMerge, request, cs.AccountMerge, principal)
 
     return router

@@ -203,6 +203,31 @@ def test_unknown_erased_and_merged_records(app):
     assert "OpportunityWon" not in gone_lines  # an erased person takes no new facts
 
 
+def test_a_merged_account_s_facts_and_products_go_to_its_survivor(app):
+    survivor, middle, tombstone = account(app, "Acme"), account(app, "Acme Ltd"), account(app, "ACME")
+    with app.engine.begin() as conn:  # as two merges leave them: a tombstone pointing at a survivor merged since
+        conn.execute(sa.update(orm.accounts).where(orm.accounts.c.id == tombstone.id).values(merged_into=middle.id))
+        conn.execute(sa.update(orm.accounts).where(orm.accounts.c.id == middle.id).values(merged_into=survivor.id))
+    deal = closed(account_id=tombstone.id, products=PUMPS[:2])
+    cmd = sales_mappers.opportunity_won(inbound(sales_messages.OpportunityWon(opportunity=deal)))
+    assert sales_events.record_won(cmd, app.uow(), "contacts.on_opportunity_won") is True
+    line = ("OpportunityWon", "Opportunity “Heat pumps for Acme” won (12000.00 EUR): 2 × Heat pump, 1 × Service plan")
+    assert account_lines(app, survivor.id) == [line]
+    source, day = "sales:opportunity:opp-1", CLOSED.date()
+    assert owned(app, account_id=survivor.id) == [("sku-1", "Heat pump", 2, True, source, day), ("sku-2", "Service plan", 1, True, source, day)]
+    with app.engine.connect() as conn:
+        for merged in (middle.id, tombstone.id):
+            kinds = conn.execute(sa.select(orm.account_history.c.kind).where(orm.account_history.c.account_id == merged)).scalars().all()
+            assert "OpportunityWon" not in kinds
+            products = sa.select(sa.func.count()).select_from(orm.owned_products).where(orm.owned_products.c.account_id == merged)
+            assert conn.execute(products).scalar_one() == 0
+
+    # Reopened, still named by the tombstone: the survivor's products become inactive.
+    reopened = sales_messages.OpportunityReopened(opportunity=opportunity(tombstone.id, products=PUMPS[:2]))
+    assert sales_events.record_reopened(sales_mappers.opportunity_reopened(inbound(reopened)), app.uow(), "contacts.on_opportunity_reopened")
+    assert [p[3] for p in owned(app, account_id=survivor.id)] == [False, False]
+
+
 def test_orders_and_converted_leads(app, worker):
     acme, ion = account(app), person(app, "Ion", "ion@example.com")
     order = commerce_pb2.Order(

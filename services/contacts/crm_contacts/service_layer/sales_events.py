@@ -2,7 +2,8 @@
 
 Every handler claims the event in the inbox first, in the same transaction as what it writes, so a redelivery
 writes nothing. Ids contacts does not know (an account or person never created here, or since erased) are
-skipped and the event is still claimed: they will not appear later, so retrying could never help.
+skipped and the event is still claimed: they will not appear later, so retrying could never help. A merged
+account or person is a tombstone: its facts go to the survivor.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ log = logging.getLogger(__name__)
 # The feed writes as the sales service: sales already decided who may see the deal, and record-level access
 # does not apply to facts another service reports.
 SALES = Viewer("sales", is_admin=True)
-MAX_MERGE_HOPS = 10  # a merged person's survivor may itself have been merged since
+MAX_MERGE_HOPS = 10  # a merged record's survivor may itself have been merged since
 
 
 def record_fact(fact: SalesFact, uow: ContactsUnitOfWork, consumer: str) -> bool:
@@ -98,9 +99,9 @@ def record_reopened(cmd: DealReopened, uow: ContactsUnitOfWork, consumer: str) -
 
 
 def _write_lines(uow: ContactsUnitOfWork, fact: SalesFact) -> tuple[str, list[str]]:
-    """Writes the line to the known account and persons; returns those (a merged person's survivor in its place)."""
+    """Writes the line to the known account and persons; returns those (a merged record's survivor in its place)."""
     occurred = fact.occurred_at
-    account_id = fact.account_id if fact.account_id and uow.accounts.exists(fact.account_id) else ""
+    account_id = _survivor(uow.accounts.get, fact.account_id) if fact.account_id else ""
     if fact.account_id and not account_id:
         log.warning("%s event %s names account %s, which contacts does not know; skipped", fact.kind, fact.event_id, fact.account_id)
     if account_id:
@@ -117,14 +118,19 @@ def _write_lines(uow: ContactsUnitOfWork, fact: SalesFact) -> tuple[str, list[st
 
 
 def _current_person(uow: ContactsUnitOfWork, person_id: str) -> str:
-    """The person's id, or its survivor's when it was merged; "" when unknown or erased (it takes no new facts)."""
+    return _survivor(uow.persons.get, person_id)
+
+
+def _survivor(get, record_id: str) -> str:
+    """The record's id, or its survivor's when it was merged; "" when unknown or erased (it takes no new facts).
+    `get` is the repository's (persons or accounts: accounts are never erased)."""
     for _ in range(MAX_MERGE_HOPS):
-        person = uow.persons.get(person_id)
-        if person is None or person.erased:
+        record = get(record_id)
+        if record is None or getattr(record, "erased", False):
             return ""
-        if not person.merged_into:
-            return person.id
-        person_id = person.merged_into
+        if not record.merged_into:
+            return record.id
+        record_id = record.merged_into
     return ""
 
 
