@@ -1,6 +1,6 @@
 """Benchmark: commit-to-consumer latency and throughput of the outbox pipeline beside raw pika.
 
-    .venv/bin/python bench/event_latency.py [--events 2000] [--rate 0] [--committers 1]
+    .venv/bin/python bench/event_latency.py [--events 2000] [--rate 0] [--committers 1] [--backlog]
 
 Outbox pipeline: contacts' `create_person` commits a person and its PersonCreated
 outbox row on PostgreSQL; a `Relay` thread in this process publishes it with
@@ -207,7 +207,17 @@ def run_outbox(database_url: str, amqp_url: str, workdir: Path, args) -> Result:
         warm = send(WARMUP_EVENTS, 0, 1, lambda i: commit_one(-1 - i))
         if len(consumer.collect(warm, delivery_timeout(WARMUP_EVENTS))) < len(warm):
             raise SystemExit(f"warm-up events did not arrive:\n{consumer.log_tail()}")
-        sent = send(args.events, args.rate, args.committers, commit_one)
+        if args.backlog:
+            # The relay's own throughput: everything is committed while it is stopped, then it drains the backlog.
+            relay_stop.set()
+            wake_relay_for_shutdown()
+            relay_thread.join(15)
+            committed_at = send(args.events, args.rate, args.committers, commit_one)
+            relay_thread, relay_stop = app.relay().start()
+            started = time.monotonic()
+            sent = dict.fromkeys(committed_at, started)
+        else:
+            sent = send(args.events, args.rate, args.committers, commit_one)
         received = consumer.collect(sent, delivery_timeout(args.events))
     finally:
         relay_stop.set()
@@ -315,9 +325,10 @@ def report(results: list[Result], args, load_before: float) -> str:
         benchlib.ratio(benchlib.percentile(lo, 99), benchlib.percentile(lr, 99)),
     ]]
     rate = f"{args.rate:g}/s offered" if args.rate > 0 else "unpaced"
+    backlog = "; outbox: a backlog committed first, timed from the relay's start" if args.backlog else ""
     return "\n".join([
         f"{args.events:,} events, {rate}, {args.committers} committing thread(s) for the outbox "
-        f"(after {WARMUP_EVENTS} warm-up events each)",
+        f"(after {WARMUP_EVENTS} warm-up events each){backlog}",
         benchlib.machine_line(load_before),
         "",
         benchlib.table(["pipeline", "events", "sent/s", "delivered/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "missing"], rows),
@@ -331,6 +342,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=int, default=2000, help="measured events per pipeline (default 2000)")
     parser.add_argument("--rate", type=float, default=0, help="events offered per second; 0 sends as fast as possible (default 0)")
     parser.add_argument("--committers", type=int, default=1, help="threads committing to the outbox (default 1)")
+    parser.add_argument(
+        "--backlog", action="store_true", help="commit every event before the relay starts, to time the relay alone"
+    )
     args = parser.parse_args(argv)
     benchlib.exit_on_sigterm()
     benchlib.quiet_repeated_instrumentation()

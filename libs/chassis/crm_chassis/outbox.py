@@ -15,15 +15,15 @@ import zlib
 from collections.abc import Iterable
 from datetime import timedelta
 
-import pika
 import sqlalchemy as sa
 from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
+from opentelemetry.trace import Status, StatusCode
 from prometheus_client import Counter, Gauge, Histogram
 from sqlalchemy.orm import Session
 
 from crm_chassis import db
-from crm_chassis.amqp import ConfirmedChannel
+from crm_chassis.amqp import BatchPublisher, PublishFailed
 from crm_chassis.db import UtcDateTime
 from crm_chassis.envelope import OutboundEvent, exchange_name, to_json, utcnow
 
@@ -41,6 +41,11 @@ LAG = Histogram(
     "Time from the business commit to the broker's confirm",
     ["exchange"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300),
+)
+
+# What the relay reads of a row: not its bookkeeping (state, attempts, last_error, published_at).
+_PUBLISHED_COLUMNS = (
+    "position", "event_id", "event_type", "message_type", "aggregate_id", "payload", "traceparent", "tracestate", "occurred_at",
 )
 
 # Wakes the relay of this process as soon as a local transaction wrote events;
@@ -123,6 +128,7 @@ class Relay:
         poll_interval: float = 0.5,
         retention: timedelta = timedelta(days=7),
         max_backoff: float = 30.0,
+        confirm_timeout: float = 30.0,
     ):
         self.engine = engine
         self.table = table
@@ -133,7 +139,10 @@ class Relay:
         self.poll_interval = poll_interval
         self.retention = retention
         self.max_backoff = max_backoff
-        self._amqp = ConfirmedChannel(amqp_url, lambda channel: channel.exchange_declare(self.exchange, exchange_type="topic", durable=True))
+        self.confirm_timeout = confirm_timeout
+        self._amqp = BatchPublisher(
+            amqp_url, lambda channel: channel.exchange_declare(self.exchange, "topic", durable=True, auto_delete=False)
+        )
         self._lock_connection = None
         self._last_cleanup = float("-inf")  # housekeeping runs on the first pass
 
@@ -152,36 +161,63 @@ class Relay:
     # -- one pass, usable synchronously (tests, benchmarks) ---------------
 
     def publish_pending(self) -> int:
-        """Publishes up to one batch; returns how many were confirmed by the broker."""
+        """Publishes up to one batch; returns how many the broker confirmed.
+
+        The whole batch is sent before its confirms are awaited (one round trip per batch, not per event).
+        Exactly the rows the broker acked are marked published; on a nack, a return, a timeout or a lost
+        connection the others stay pending, the first of them records the error, and BrokerUnavailable is
+        raised: the next pass starts again from that row, in commit order.
+        """
         with self.engine.connect() as conn:
             rows = conn.execute(
-                sa.select(self.table)
+                sa.select(*(self.table.c[name] for name in _PUBLISHED_COLUMNS))
                 .where(self.table.c.state == PENDING)
                 .order_by(self.table.c.position)
                 .limit(self.batch_size)
             ).all()
         if not rows:
             return 0
-        published: list[int] = []
+        sent: list[tuple[object, int, trace.Span]] = []  # row, delivery tag, its publish span
+        failure: Exception | None = None
         try:
-            channel = self._amqp.get()
+            self._amqp.connect()
             for row in rows:
-                self._publish(channel, row)
-                published.append(row.position)
+                span = self._start_span(row)
+                try:
+                    tag = self._publish(row, span)
+                except BaseException as exc:
+                    _end_span(span, exc)
+                    raise
+                sent.append((row, tag, span))
+            self._amqp.wait_for_confirms(self.confirm_timeout)
         except Exception as exc:
+            failure = exc
+        confirmed: list[int] = []
+        now = utcnow()
+        lag = LAG.labels(self.exchange)
+        for row, tag, span in sent:
+            if self._amqp.confirmed(tag):
+                confirmed.append(row.position)
+                lag.observe(max(0.0, (now - row.occurred_at).total_seconds()))
+                _end_span(span)
+            else:
+                _end_span(span, failure or PublishFailed("unconfirmed"))
+        if failure is not None:
             PUBLISH_ERRORS.labels(self.exchange).inc()
             self._amqp.close()
-            self._record_failure(rows[len(published)].position, exc)
-            raise BrokerUnavailable(str(exc)) from exc
-        finally:
-            self._mark_published(published)
-        return len(published)
+            done = set(confirmed)
+            first_unconfirmed = next((row for row in rows if row.position not in done), None)
+            if first_unconfirmed is not None:
+                self._record_failure(first_unconfirmed.position, failure)
+        self._mark_published(confirmed, now)
+        if failure is not None:
+            raise BrokerUnavailable(f"{type(failure).__name__}: {failure}") from failure
+        return len(confirmed)
 
-    def _publish(self, channel, row) -> None:
-        # SQLite hands the UTC time back without its zone.
-        occurred = row.occurred_at
+    def _start_span(self, row) -> trace.Span:
+        # The span lasts from the publish to the batch's confirm; consumers continue the trace from it.
         parent = propagate.extract({"traceparent": row.traceparent or "", "tracestate": row.tracestate or ""})
-        with tracer.start_as_current_span(
+        return tracer.start_span(
             f"{self.exchange} publish",
             context=parent,
             kind=trace.SpanKind.PRODUCER,
@@ -192,40 +228,41 @@ class Relay:
                 "messaging.rabbitmq.destination.routing_key": row.event_type,
                 "messaging.message.id": row.event_id,
             },
-        ):
-            headers = {
-                "id": row.event_id,
-                "type": row.message_type,
-                "occurred_at": occurred.isoformat(),
-                "source": self.source_service,
-                "aggregate_id": row.aggregate_id,
-            }
-            propagate.inject(headers)
-            channel.basic_publish(
-                exchange=self.exchange,
-                routing_key=row.event_type,
-                body=row.payload.encode("utf-8"),
-                properties=pika.BasicProperties(
-                    content_type="application/json",
-                    content_encoding="utf-8",
-                    delivery_mode=pika.DeliveryMode.Persistent,
-                    message_id=row.event_id,
-                    type=row.message_type,
-                    timestamp=int(occurred.timestamp()),
-                    app_id=self.source_service,
-                    headers=headers,
-                ),
-            )
-        LAG.labels(self.exchange).observe(max(0.0, (utcnow() - occurred).total_seconds()))
+        )
 
-    def _mark_published(self, positions: list[int]) -> None:
+    def _publish(self, row, span: trace.Span) -> int:
+        # SQLite hands the UTC time back without its zone.
+        occurred = row.occurred_at
+        headers = {
+            "id": row.event_id,
+            "type": row.message_type,
+            "occurred_at": occurred.isoformat(),
+            "source": self.source_service,
+            "aggregate_id": row.aggregate_id,
+        }
+        propagate.inject(headers, context=trace.set_span_in_context(span))
+        return self._amqp.publish(
+            self.exchange,
+            row.event_type,
+            row.payload.encode("utf-8"),
+            content_type="application/json",
+            content_encoding="utf-8",
+            delivery_mode=2,  # persistent
+            message_id=row.event_id,
+            type=row.message_type,
+            timestamp=int(occurred.timestamp()),
+            app_id=self.source_service,
+            application_headers=headers,
+        )
+
+    def _mark_published(self, positions: list[int], at) -> None:
         if not positions:
             return
         with self.engine.begin() as conn:
             conn.execute(
                 sa.update(self.table)
                 .where(self.table.c.position.in_(positions))
-                .values(state=PUBLISHED, published_at=utcnow(), attempts=self.table.c.attempts + 1, last_error=None)
+                .values(state=PUBLISHED, published_at=at, attempts=self.table.c.attempts + 1, last_error=None)
             )
         PUBLISHED_TOTAL.labels(self.exchange).inc(len(positions))
 
@@ -334,6 +371,13 @@ class Relay:
         thread = threading.Thread(target=self.run, args=(stop,), name=f"relay-{self.exchange}", daemon=True)
         thread.start()
         return thread, stop
+
+
+def _end_span(span: trace.Span, error: BaseException | None = None) -> None:
+    if error is not None:
+        span.record_exception(error)
+        span.set_status(Status(StatusCode.ERROR, f"{type(error).__name__}: {error}"))
+    span.end()
 
 
 def wake_relay_for_shutdown() -> None:

@@ -167,7 +167,10 @@ def bodies(messages: list[tuple]) -> list[dict]:
 
 
 class TcpProxy:
-    """Forwards a local port to RabbitMQ; `close()` cuts every connection and refuses new ones."""
+    """Forwards a local port to RabbitMQ; `close()` cuts every connection and refuses new ones.
+
+    `cut_after(n)` lets n more bytes through towards the broker, then closes: a connection lost mid-stream.
+    """
 
     def __init__(self, target: tuple[str, int] = ("127.0.0.1", AMQP_PORT)):
         self.target = target
@@ -175,7 +178,12 @@ class TcpProxy:
         self._listener: socket.socket | None = None
         self._sockets: set[socket.socket] = set()
         self._lock = threading.Lock()
+        self._budget: int | None = None  # bytes still forwarded towards the broker before the cut
         self.open()
+
+    def cut_after(self, nbytes: int) -> None:
+        with self._lock:
+            self._budget = nbytes
 
     def url(self, amqp_url: str) -> str:
         """`amqp_url` (same credentials and virtual host) routed through this proxy."""
@@ -186,7 +194,17 @@ class TcpProxy:
     def open(self) -> None:
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", self.port))
+        # The old listener stays in LISTEN until its accept thread's poll (50 ms) returns after close().
+        deadline = time.monotonic() + 2
+        while True:
+            try:
+                listener.bind(("127.0.0.1", self.port))
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    listener.close()
+                    raise
+                time.sleep(0.01)
         listener.listen(16)
         listener.settimeout(0.05)
         self.port = listener.getsockname()[1]
@@ -209,12 +227,24 @@ class TcpProxy:
                 continue
             with self._lock:
                 self._sockets.update((client, upstream))
-            for src, dst in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(src, dst), daemon=True).start()
+            for src, dst, outbound in ((client, upstream, True), (upstream, client, False)):
+                threading.Thread(target=self._pump, args=(src, dst, outbound), daemon=True).start()
 
-    def _pump(self, src: socket.socket, dst: socket.socket) -> None:
+    def _pump(self, src: socket.socket, dst: socket.socket, outbound: bool) -> None:
         try:
             while data := src.recv(65536):
+                if outbound:
+                    with self._lock:
+                        budget = self._budget
+                        if budget is not None:
+                            data, self._budget = data[:budget], budget - min(budget, len(data))
+                    if data:
+                        dst.sendall(data)
+                    if budget is not None and self._budget == 0:
+                        self._budget = None
+                        self.close()
+                        return
+                    continue
                 dst.sendall(data)
         except OSError:
             pass

@@ -168,6 +168,139 @@ def test_broker_outage_delays_events_but_never_loses_or_duplicates_them(store, b
     assert relay.publish_pending() == 0
 
 
+def test_connection_lost_mid_batch_leaves_exactly_the_unconfirmed_rows_pending(store, broker, shared_amqp_url, monkeypatch):
+    """Confirms are awaited per batch: those that came in before the loss count, the rest are published again."""
+    service = service_name()
+    queue = broker.bind(service)
+    proxy = TcpProxy()
+    relay = _relay(store, proxy.url(shared_amqp_url), service, batch_size=50)
+    publish = relay._amqp.publish
+
+    def publish_then_cut(*args, **kwargs):
+        tag = publish(*args, **kwargs)
+        if tag == 20:  # the first 20 confirmed, then the connection dies with 30 of the batch to go
+            relay._amqp.wait_for_confirms(5)
+            proxy.close()
+        return tag
+
+    try:
+        store.commit_events(*[person_created("p-1", seq) for seq in range(50)])
+        monkeypatch.setattr(relay._amqp, "publish", publish_then_cut)
+        with pytest.raises(BrokerUnavailable):
+            relay.publish_pending()
+        rows = store.outbox_rows()
+        assert [row.state for row in rows] == [PUBLISHED] * 20 + [PENDING] * 30
+        assert (rows[20].attempts, bool(rows[20].last_error)) == (1, True)
+        assert [row.attempts for row in rows[21:]] == [0] * 29
+        assert [m["person"]["givenName"] for m in bodies(broker.get(queue, 20))] == [str(seq) for seq in range(20)]
+
+        monkeypatch.undo()
+        proxy.open()
+        assert relay.publish_pending() == 30
+    finally:
+        proxy.close()
+        relay.close()
+    assert [m["person"]["givenName"] for m in bodies(broker.get(queue, 30))] == [str(seq) for seq in range(20, 50)]
+    assert broker.drain(queue) == []
+    assert {row.state for row in store.outbox_rows()} == {PUBLISHED}
+
+
+@pytest.mark.parametrize("cut_after", [3_000, 20_000, 60_000])
+def test_connection_cut_mid_stream_republishes_from_the_first_unconfirmed_row_in_order(
+    store, broker, shared_amqp_url, cut_after
+):
+    """The connection dies somewhere inside the batch's bytes, acks in flight: nothing is lost, order holds.
+
+    Rows marked published reached the broker; the rest are published again from the first of them, so a
+    consumer sees commit order, with at most the unacknowledged tail of the broken batch twice.
+    """
+    service = service_name()
+    queue = broker.bind(service)
+    proxy = TcpProxy()
+    relay = _relay(store, proxy.url(shared_amqp_url), service, batch_size=200)
+    try:
+        store.commit_events(person_created("warm", 0))
+        assert relay.publish_pending() == 1
+        broker.get(queue, 1)
+        store.commit_events(*[person_created(f"p-{seq % 3}", seq) for seq in range(200)])
+        proxy.cut_after(cut_after)
+        with pytest.raises(BrokerUnavailable):
+            relay.publish_pending()
+        rows = store.outbox_rows()[1:]
+        states = [row.state for row in rows]
+        published = states.count(PUBLISHED)
+        assert published < 200
+        assert states == [PUBLISHED] * published + [PENDING] * (200 - published)  # one queue: acks come in order
+        assert rows[published].attempts == 1 and rows[published].last_error
+
+        before = [int(m["person"]["givenName"]) for m in bodies(broker.drain(queue))]
+        assert before == list(range(len(before)))  # what the broker got is a prefix, in order
+        assert len(before) >= published  # every row marked published did reach it
+
+        proxy.open()
+        while relay.publish_pending():
+            pass
+    finally:
+        proxy.close()
+        relay.close()
+    after = [int(m["person"]["givenName"]) for m in bodies(broker.get(queue, 200 - published))]
+    assert after == list(range(published, 200))  # republished from the first unconfirmed row, in order
+    assert broker.drain(queue) == []
+    assert {row.state for row in store.outbox_rows()} == {PUBLISHED}
+
+
+def test_nacked_messages_stay_pending_and_are_published_again(store, broker, shared_amqp_url):
+    """A queue at its length limit with reject-publish makes the broker nack what it cannot take."""
+    service = service_name()
+    exchange = f"{service}.events"
+    broker.channel.exchange_declare(exchange, exchange_type="topic", durable=True)
+    queue = broker.channel.queue_declare(
+        "", exclusive=True, arguments={"x-max-length": 5, "x-overflow": "reject-publish"}
+    ).method.queue
+    broker.channel.queue_bind(queue, exchange, routing_key="#")
+    store.commit_events(*[person_created("p-1", seq) for seq in range(12)])
+    relay = _relay(store, shared_amqp_url, service)
+    try:
+        got: list[str] = []
+        for full in (5, 5, 2):
+            if full < 5:
+                assert relay.publish_pending() == full
+            else:
+                with pytest.raises(BrokerUnavailable, match="nack"):
+                    relay.publish_pending()
+            rows = store.outbox_rows()
+            assert [row.state for row in rows] == [PUBLISHED] * (len(got) + full) + [PENDING] * (12 - len(got) - full)
+            got += [m["person"]["givenName"] for m in bodies(broker.get(queue, full))]
+    finally:
+        relay.close()
+    assert got == [str(seq) for seq in range(12)]
+    assert broker.drain(queue) == []
+
+
+def test_many_events_are_each_delivered_once_in_order(store, broker, shared_amqp_url):
+    service = service_name()
+    queue = broker.bind(service)
+    relay = _relay(store, shared_amqp_url, service, poll_interval=0.05)
+    thread, stop = relay.start()
+    try:
+        for start in range(0, 3000, 100):
+            store.commit_events(*[person_created(f"p-{seq % 7}", seq) for seq in range(start, start + 100)])
+        messages = bodies(broker.get(queue, 3000, timeout=60))
+    finally:
+        stop.set()
+        outbox.wake_relay_for_shutdown()
+        thread.join(5)
+    assert not thread.is_alive()
+    seqs = [int(m["person"]["givenName"]) for m in messages]
+    assert sorted(seqs) == list(range(3000))  # each once
+    for aggregate in range(7):
+        mine = [seq for seq, m in zip(seqs, messages, strict=True) if m["person"]["id"] == f"p-{aggregate}"]
+        assert mine == sorted(mine)
+    time.sleep(0.2)
+    assert broker.drain(queue) == []
+    assert relay.pending_count() == 0
+
+
 def test_relay_loop_wakes_on_commit_and_stops_when_told(store, broker, shared_amqp_url):
     service = service_name()
     queue = broker.bind(service)
