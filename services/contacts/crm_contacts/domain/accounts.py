@@ -13,11 +13,21 @@ from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import ValidationError as NumberError
 
 from crm_chassis.access import Audience, Viewer
-from crm_chassis.errors import STALE_VERSION, FailedPrecondition, Violations
+from crm_chassis.errors import FailedPrecondition, Violations
 from crm_contacts.domain import events
 from crm_contacts.domain.classification import Origin, validate_lifecycle, validate_origin, validate_tags
 from crm_contacts.domain.custom_fields import Money, validate_currency
-from crm_contacts.domain.model import MAX_NAME_LENGTH, EmailAddress, PhoneNumber, PostalAddress, _addresses, _emails, _phones, utcnow
+from crm_contacts.domain.model import (
+    MAX_NAME_LENGTH,
+    EmailAddress,
+    PhoneNumber,
+    PostalAddress,
+    utcnow,
+    validate_addresses,
+    validate_emails,
+    validate_phones,
+)
+from crm_contacts.domain.updates import check_etag, masked_fields
 
 PARENT_KINDS = ("subsidiary", "branch")
 REGISTRATION_KINDS = ("vat", "registration", "duns", "other")
@@ -126,16 +136,9 @@ class Account:
         """
         if self.merged_into:  # duplicates: a tombstone
             raise FailedPrecondition(f"account {self.id} was merged into {self.merged_into}; change that account instead")
-        if etag and etag != self.etag:
-            raise FailedPrecondition(f"account {self.id} was changed by someone else (etag {etag} is stale, now {self.etag}); read it again", reason=STALE_VERSION)
+        check_etag("account", self.id, etag, self.etag)
         problems = problems if problems is not None else Violations()
-        mask = list(dict.fromkeys(mask))
-        if not mask:
-            problems.add("update_mask", f"name the fields to change: {', '.join(UPDATABLE_FIELDS)}")
-        for path in mask:
-            if path not in UPDATABLE_FIELDS:
-                problems.add("update_mask", f"{path!r} cannot be changed; one of {', '.join(UPDATABLE_FIELDS)}")
-        masked = [p for p in mask if p in UPDATABLE_FIELDS]
+        masked = masked_fields(mask, UPDATABLE_FIELDS, problems)
         given = {p: raw[p] for p in masked if p in raw}
         if "parent_id" in given or "parent_kind" in given:
             # Detaching (an empty parent_id) without naming parent_kind drops the kind with the parent.
@@ -182,9 +185,9 @@ def validate_fields(raw: Mapping[str, object], problems: Violations, *, default_
         values["turnover"] = _turnover(raw["annual_turnover"], problems)
     validators = {
         "registration_ids": lambda v: _registration_ids(list(v), problems),
-        "addresses": lambda v: _addresses(list(v), problems),
-        "phones": lambda v: _phones(list(v), default_phone_region, problems),
-        "emails": lambda v: _emails(list(v), problems),
+        "addresses": lambda v: validate_addresses(list(v), problems),
+        "phones": lambda v: validate_phones(list(v), default_phone_region, problems),
+        "emails": lambda v: validate_emails(list(v), problems),
         "websites": lambda v: _websites(list(v), problems),
         "tags": lambda v: validate_tags(v, problems),
         "lifecycle": lambda v: validate_lifecycle(v, problems),

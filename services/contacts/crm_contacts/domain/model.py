@@ -12,9 +12,10 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
 from crm_chassis.access import Audience, Viewer
-from crm_chassis.errors import STALE_VERSION, FailedPrecondition, Violations
+from crm_chassis.errors import FailedPrecondition, Violations
 from crm_contacts.domain import events
 from crm_contacts.domain.classification import Origin, validate_lifecycle, validate_origin, validate_tags
+from crm_contacts.domain.updates import check_etag, masked_fields
 
 EMAIL_KINDS = ("work", "personal", "other")
 PHONE_KINDS = ("work", "mobile", "home", "fax", "other")
@@ -227,17 +228,9 @@ class Person:
         Records PersonUpdated only when something changed.
         """
         self.ensure_writable()
-        if etag and etag != self.etag:
-            raise FailedPrecondition(f"person {self.id} was changed by someone else (etag {etag} is stale, now {self.etag}); read it again", reason=STALE_VERSION)
+        check_etag("person", self.id, etag, self.etag)
         problems = problems if problems is not None else Violations()
-        mask = list(dict.fromkeys(mask))
-        if not mask:
-            problems.add("update_mask", f"name the fields to change: {', '.join(UPDATABLE_FIELDS)}")
-        for path in mask:
-            if path not in UPDATABLE_FIELDS:
-                why = "consents change through SetPersonConsent" if path == "consents" else f"cannot be changed; one of {', '.join(UPDATABLE_FIELDS)}"
-                problems.add("update_mask", f"{path!r} {why}")
-        masked = [p for p in mask if p in UPDATABLE_FIELDS]
+        masked = masked_fields(mask, UPDATABLE_FIELDS, problems, {"consents": "change through SetPersonConsent"})
         names = {p: raw[p].strip() if p in masked else getattr(self, p) for p in ("given_name", "family_name")}
         _require_a_name(names["given_name"], names["family_name"], problems)
         values = validate_fields({p: raw[p] for p in masked}, problems, default_phone_region=default_phone_region, today=utcnow().date())
@@ -298,11 +291,11 @@ def validate_fields(raw: Mapping[str, object], problems: Violations, *, default_
             if len(values[name]) > MAX_NAME_LENGTH:
                 problems.add(name, f"must be at most {MAX_NAME_LENGTH} characters")
     validators = {
-        "emails": lambda v: _emails(list(v), problems),
-        "phones": lambda v: _phones(list(v), default_phone_region, problems),
+        "emails": lambda v: validate_emails(list(v), problems),
+        "phones": lambda v: validate_phones(list(v), default_phone_region, problems),
         "preferred_language": lambda v: _language(v, problems),
         "time_zone": lambda v: _time_zone(v, problems),
-        "addresses": lambda v: _addresses(list(v), problems),
+        "addresses": lambda v: validate_addresses(list(v), problems),
         "birth_date": lambda v: _birth_date(v, today, problems),
         "name_day": lambda v: _name_day(v, problems),
         "anniversaries": lambda v: _anniversaries(list(v), problems),
@@ -383,7 +376,7 @@ def _anniversaries(raw: list[tuple[str, str | date]], problems: Violations) -> l
     return result
 
 
-def _emails(raw: list[tuple[str, str | None]], problems: Violations) -> list[EmailAddress]:
+def validate_emails(raw: list[tuple[str, str | None]], problems: Violations) -> list[EmailAddress]:
     result, seen = [], set()
     for i, (address, kind) in enumerate(raw):
         if kind not in EMAIL_KINDS:
@@ -400,7 +393,7 @@ def _emails(raw: list[tuple[str, str | None]], problems: Violations) -> list[Ema
     return result
 
 
-def _phones(raw: list[tuple[str, str | None]], region: str | None, problems: Violations) -> list[PhoneNumber]:
+def validate_phones(raw: list[tuple[str, str | None]], region: str | None, problems: Violations) -> list[PhoneNumber]:
     result, seen = [], set()
     for i, (number, kind) in enumerate(raw):
         if kind not in PHONE_KINDS:
@@ -473,7 +466,7 @@ def _time_zone(name: str, problems: Violations) -> str:
     return name
 
 
-def _addresses(raw: list[tuple[str | None, Sequence[str], str, str, str, str]], problems: Violations) -> list[PostalAddress]:
+def validate_addresses(raw: list[tuple[str | None, Sequence[str], str, str, str, str]], problems: Violations) -> list[PostalAddress]:
     if len(raw) > MAX_ADDRESSES:
         problems.add("addresses", f"must hold at most {MAX_ADDRESSES} addresses")
     result = []
