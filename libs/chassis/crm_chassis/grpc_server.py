@@ -131,7 +131,10 @@ class _ServiceInterceptor(grpc.ServerInterceptor):
             except errors.ServiceError as exc:
                 status = to_status(exc)
             except sa.exc.DBAPIError as exc:
-                if not db.is_concurrency_conflict(exc):
+                if exc.connection_invalidated:
+                    log.warning("database connection lost in %s: %s", method, exc.orig)
+                    status = to_status(errors.Unavailable("the database connection was lost; retry the call"))
+                elif not db.is_concurrency_conflict(exc):
                     log.exception("unexpected database error in %s", method)
                     status = rpc_status.to_status(status_pb2.Status(code=code_pb2.INTERNAL, message="internal error"))
                 else:

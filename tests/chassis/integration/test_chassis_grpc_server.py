@@ -57,6 +57,8 @@ class Servicer(contacts_pb2_grpc.ContactsServiceServicer):
             raise RuntimeError("password=hunter2 at db.internal:5432")
         if request.id == "deadlock":
             raise sa.exc.OperationalError("UPDATE persons ...", {}, _PgError("deadlock detected", "40P01"))
+        if request.id == "disconnected":
+            raise sa.exc.OperationalError("SELECT 1", {}, _PgError("server closed the connection unexpectedly", ""), connection_invalidated=True)
         if request.id == "aborted":
             context.abort(grpc.StatusCode.FAILED_PRECONDITION, "the servicer said so")
         if request.id == "slow":
@@ -198,6 +200,12 @@ def test_unexpected_exception_is_internal_without_its_text(stub, jwt_keys, caplo
 def test_a_transaction_that_lost_to_a_concurrent_one_is_aborted_so_the_caller_retries(stub, jwt_keys):
     error = _error(lambda: stub.GetPerson(contacts_pb2.GetPersonRequest(id="deadlock"), metadata=_as(jwt_keys, "sales"), timeout=5))
     assert error.code() == grpc.StatusCode.ABORTED
+    assert "retry" in error.details()
+
+
+def test_a_lost_database_connection_is_unavailable_so_the_caller_retries(stub, jwt_keys):
+    error = _error(lambda: stub.GetPerson(contacts_pb2.GetPersonRequest(id="disconnected"), metadata=_as(jwt_keys, "sales"), timeout=5))
+    assert error.code() == grpc.StatusCode.UNAVAILABLE
     assert "retry" in error.details()
 
 
