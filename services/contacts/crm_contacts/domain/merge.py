@@ -179,6 +179,28 @@ def _key(item) -> object:
 LIMITS = {"addresses": model.MAX_ADDRESSES, "anniversaries": model.MAX_ANNIVERSARIES, "tags": classification.MAX_TAGS}
 
 
+def _check_plan(survivor, merged: Sequence, choices: Mapping[str, str], choosable: Sequence[str], noun: str) -> dict:
+    """Every problem of a merge plan at once (persons and accounts alike); the records by id when it is sound."""
+    problems = Violations()
+    records = {r.id: r for r in (survivor, *merged)}
+    if not merged:
+        problems.add("merged_ids", f"name at least one {noun} to merge into the survivor")
+    if len(merged) > MAX_MERGED:
+        problems.add("merged_ids", f"at most {MAX_MERGED} {noun}s at once")
+    for r in merged:
+        if r.id == survivor.id:
+            problems.add("merged_ids", f"{r.id} is the survivor itself")
+    if len({r.id for r in merged}) != len(merged):
+        problems.add("merged_ids", f"{'an' if noun[0] in 'aeiou' else 'a'} {noun} is named twice")
+    for name, chosen in choices.items():
+        if name not in choosable and not name.startswith("custom_fields."):
+            problems.add(f"field_choices[{name}]", f"cannot be chosen; one of {', '.join(choosable)} or custom_fields.<key>")
+        elif chosen not in records:
+            problems.add(f"field_choices[{name}]", f"{chosen!r} is neither the survivor nor a merged {noun}")
+    problems.raise_if_any()
+    return records
+
+
 def merge(survivor: Person, merged: Sequence[Person], choices: Mapping[str, str], merge_id: str, by: str) -> list[str]:
     """Folds `merged` into `survivor`: chosen fields, united lists, the latest consent answers; the merged records
     become tombstones pointing at the survivor. Returns the survivor's fields that changed.
@@ -186,23 +208,8 @@ def merge(survivor: Person, merged: Sequence[Person], choices: Mapping[str, str]
     `choices` maps a field of CHOOSABLE, or `custom_fields.<key>`, to the id of the record whose value wins.
     Records PersonsMerged on the survivor.
     """
-    problems = Violations()
-    records = {p.id: p for p in (survivor, *merged)}
-    if not merged:
-        problems.add("merged_ids", "name at least one record to merge into the survivor")
-    if len(merged) > MAX_MERGED:
-        problems.add("merged_ids", f"at most {MAX_MERGED} records at once")
-    for p in merged:
-        if p.id == survivor.id:
-            problems.add("merged_ids", f"{p.id} is the survivor itself")
-    if len({p.id for p in merged}) != len(merged):
-        problems.add("merged_ids", "a record is named twice")
-    for name, chosen in choices.items():
-        if name not in CHOOSABLE and not name.startswith("custom_fields."):
-            problems.add(f"field_choices[{name}]", f"cannot be chosen; one of {', '.join(CHOOSABLE)} or custom_fields.<key>")
-        elif chosen not in records:
-            problems.add(f"field_choices[{name}]", f"{chosen!r} is neither the survivor nor a merged record")
-    problems.raise_if_any()
+    records = _check_plan(survivor, merged, choices, CHOOSABLE, "record")
+    problems = Violations()  # what only the folded survivor shows (too many items, a merged parent)
     for p in records.values():
         p.ensure_writable()
 
@@ -300,23 +307,8 @@ def merge_accounts(survivor, merged: Sequence, choices: Mapping[str, str], merge
     A survivor whose parent would be one of the merged accounts is refused (choose another parent, or merge the
     other way round); the caller checks the new parent for loops.
     """
-    problems = Violations()
-    records = {a.id: a for a in (survivor, *merged)}
-    if not merged:
-        problems.add("merged_ids", "name at least one account to merge into the survivor")
-    if len(merged) > MAX_MERGED:
-        problems.add("merged_ids", f"at most {MAX_MERGED} accounts at once")
-    for a in merged:
-        if a.id == survivor.id:
-            problems.add("merged_ids", f"{a.id} is the survivor itself")
-    if len({a.id for a in merged}) != len(merged):
-        problems.add("merged_ids", "an account is named twice")
-    for name, chosen in choices.items():
-        if name not in ACCOUNT_CHOOSABLE and not name.startswith("custom_fields."):
-            problems.add(f"field_choices[{name}]", f"cannot be chosen; one of {', '.join(ACCOUNT_CHOOSABLE)} or custom_fields.<key>")
-        elif chosen not in records:
-            problems.add(f"field_choices[{name}]", f"{chosen!r} is neither the survivor nor a merged account")
-    problems.raise_if_any()
+    records = _check_plan(survivor, merged, choices, ACCOUNT_CHOOSABLE, "account")
+    problems = Violations()  # what only the folded survivor shows (too many items, a merged parent)
     for a in records.values():
         if a.merged_into:
             raise FailedPrecondition(f"account {a.id} was merged into {a.merged_into} already")
