@@ -374,23 +374,30 @@ def _name(person: Person) -> str:
     return " ".join(x for x in (person.given_name, person.family_name) if x) or "(no name)"
 
 
+def _undoable_merge(uow: ContactsUnitOfWork, viewer: Viewer, merge_id: str, kind: str, visible) -> tuple[MergeRecord, dict]:
+    """The merge and its records, locked, when the caller may undo it now: every record visible (else NOT_FOUND),
+    the survivor unchanged since the merge and each merged record still its tombstone (else FAILED_PRECONDITION)."""
+    record = uow.duplicates.get_merge(merge_id, for_update=True, kind=kind)
+    if record is None:
+        raise NotFound(f"merge {merge_id} not found")
+    try:
+        current = {i: visible(uow, i, viewer, for_update=True) for i in sorted({record.survivor_id, *record.merged_ids})}
+    except NotFound:
+        raise NotFound(f"merge {merge_id} not found") from None
+    record.ensure_undoable(current[record.survivor_id])
+    for i in record.merged_ids:
+        if current[i].merged_into != record.survivor_id:
+            raise FailedPrecondition(f"merge {merge_id} cannot be undone: {kind} {i} is no longer merged into {record.survivor_id}")
+    return record, current
+
+
 def undo_merge(uow_factory: UowFactory, viewer: Viewer, merge_id: str) -> tuple[MergeRecord, list[Person]]:
     """UndoMerge: restores every record from the snapshot, moves history and owned products back and reopens
     the pairs the merge closed, points the links and relations that still exist back at their records and
     re-creates the relations the merge dropped (between the merged records, or held twice). Only while the
     survivor is unchanged since the merge (else FAILED_PRECONDITION)."""
     with uow_factory() as uow:
-        record = uow.duplicates.get_merge(merge_id, for_update=True)
-        if record is None:
-            raise NotFound(f"merge {merge_id} not found")
-        try:
-            current = {i: _visible(uow, i, viewer, for_update=True) for i in sorted({record.survivor_id, *record.merged_ids})}
-        except NotFound:
-            raise NotFound(f"merge {merge_id} not found") from None
-        record.ensure_undoable(current[record.survivor_id])
-        for i in record.merged_ids:
-            if current[i].merged_into != record.survivor_id:
-                raise FailedPrecondition(f"merge {merge_id} cannot be undone: person {i} is no longer merged into {record.survivor_id}")
+        record, current = _undoable_merge(uow, viewer, merge_id, "person", _visible)
         restored = [merging.restore(data) for data in record.snapshot["persons"]]
         for person in restored:
             person.version = current[person.id].version
@@ -495,17 +502,7 @@ def undo_account_merge(uow_factory: UowFactory, viewer: Viewer, merge_id: str):
     products and custom values; relations the merge dropped come back. Only while the survivor is unchanged
     since the merge (else FAILED_PRECONDITION). Returns (MergeRecord, restored accounts)."""
     with uow_factory() as uow:
-        record = uow.duplicates.get_merge(merge_id, for_update=True, kind="account")
-        if record is None:
-            raise NotFound(f"merge {merge_id} not found")
-        try:
-            current = {i: _visible_account(uow, i, viewer, for_update=True) for i in sorted({record.survivor_id, *record.merged_ids})}
-        except NotFound:
-            raise NotFound(f"merge {merge_id} not found") from None
-        record.ensure_undoable(current[record.survivor_id])
-        for i in record.merged_ids:
-            if current[i].merged_into != record.survivor_id:
-                raise FailedPrecondition(f"merge {merge_id} cannot be undone: account {i} is no longer merged into {record.survivor_id}")
+        record, current = _undoable_merge(uow, viewer, merge_id, "account", _visible_account)
         restored = [merging.restore_account(data) for data in record.snapshot["accounts"]]
         now = utcnow()
         for account in restored:
